@@ -1,0 +1,73 @@
+# The two set-up commands are `make run` and `make test`; the rest are for daily work.
+SHELL := /bin/bash
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV ?= .venv
+PY := $(VENV)/bin/python
+PIP := $(VENV)/bin/pip
+MANAGE := $(PY) manage.py
+HOST ?= 127.0.0.1
+PORT ?= 8000
+ARTIFACTS ?= test-artifacts
+TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/onestop
+TEST_REDIS_URL ?= redis://127.0.0.1:6379/15
+
+.PHONY: run test install install-dev prepare lint format migrate seed worker beat services serve-prod messages clean
+
+$(VENV)/.installed: requirements.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PIP) install --quiet --upgrade pip
+	$(PIP) install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.installed-dev: $(VENV)/.installed requirements-dev.txt
+	$(PIP) install --quiet -r requirements-dev.txt
+	touch $@
+
+install: $(VENV)/.installed
+install-dev: $(VENV)/.installed-dev
+
+messages: install
+	@command -v msgfmt >/dev/null || scripts/ensure-system-packages.sh gettext
+	$(MANAGE) compilemessages --ignore "$(VENV)" -v 0
+
+prepare: messages
+	@mkdir -p var
+	$(MANAGE) migrate --no-input
+	$(MANAGE) seed_demo
+
+## make run: install, migrate, load the demo data and serve http://$(HOST):$(PORT)
+run: prepare
+	$(MANAGE) runserver $(HOST):$(PORT)
+
+## make test: ruff and the whole pytest suite on PostgreSQL (services started if stopped)
+test: install-dev messages services
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/ruff check .
+	TEST_DATABASE_URL=$(TEST_DATABASE_URL) TEST_REDIS_URL=$(TEST_REDIS_URL) \
+	ARTIFACTS_DIR=$(abspath $(ARTIFACTS)) $(VENV)/bin/pytest -p no:randomly $(PYTEST_ARGS)
+
+services:
+	scripts/ensure-services.sh
+
+lint: install-dev
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/ruff check .
+
+format: install-dev
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+migrate: install
+	$(MANAGE) migrate --no-input
+
+seed: install
+	$(MANAGE) seed_demo
+
+worker: install
+	$(VENV)/bin/celery -A onestop worker --loglevel=INFO
+
+beat: install
+	$(VENV)/bin/celery -A onestop beat --loglevel=INFO
+
+clean:
+	rm -rf var staticfiles $(ARTIFACTS) .pytest_cache .ruff_cache

@@ -1,0 +1,39 @@
+from decimal import Decimal
+
+from django.conf import settings
+from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
+
+from .workdays import LimitUnit
+
+
+class DeadlineQuerySerializer(serializers.Serializer):
+    """Query parameters of the deadline preview. A naive ``start`` is read as local time."""
+
+    start = serializers.DateTimeField()
+    amount = serializers.DecimalField(
+        max_digits=7,
+        decimal_places=2,
+        min_value=Decimal(0),
+        max_value=Decimal(3650),
+        required=False,
+    )
+    unit = serializers.ChoiceField(choices=[u.value for u in LimitUnit])
+    cutoff = serializers.TimeField(required=False, format="%H:%M", input_formats=["%H:%M"])
+
+    def validate(self, attrs):
+        if attrs["unit"] != LimitUnit.SAME_DAY and "amount" not in attrs:
+            raise serializers.ValidationError(
+                {"amount": _("This field is required unless the unit is same_day.")}
+            )
+        if attrs["unit"] == LimitUnit.SAME_DAY and "cutoff" not in attrs:
+            attrs["cutoff"] = serializers.TimeField().to_internal_value(
+                settings.ONESTOP_SAME_DAY_CUTOFF
+            )
+        return attrs
+
+
+class DeadlineSerializer(serializers.Serializer):
+    start = serializers.DateTimeField()
+    clock_starts_at = serializers.DateTimeField()
+    due_at = serializers.DateTimeField()
