@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
 env = environ.Env()
+DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 
 SECRET_KEY = env("SECRET_KEY", default="dev-only-insecure-key-change-me")
@@ -91,6 +92,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "admin:login"
+LOGIN_REDIRECT_URL = "home"
+LOGOUT_REDIRECT_URL = "home"
 
 # Login lockout: a few wrong passwords lock the username+address pair for a while.
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
@@ -186,3 +189,10 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
 }
+
+# Dossier uploads: checked by content (not extension) against this allowlist, and by size.
+ONESTOP_UPLOAD_MAX_BYTES = env.int("ONESTOP_UPLOAD_MAX_BYTES", default=10 * 1024 * 1024)
+ONESTOP_UPLOAD_TYPES = ["application/pdf", "image/jpeg", "image/png", DOCX_MIME]
+ONESTOP_SMS_BACKEND = env("ONESTOP_SMS_BACKEND", default="dossiers.sms.LoggingSmsBackend")
+# The desk's "due soon" list: dossiers whose due time is within this many working hours.
+ONESTOP_DUE_SOON_HOURS = env.int("ONESTOP_DUE_SOON_HOURS", default=8)

@@ -1,0 +1,149 @@
+"""The dossier lifecycle on one screen (DESIGN §3.3).
+
+Every action names the statuses it may start from, the status it leads to, who may take it
+and from which side of the desk. Services consult this table; nothing else assigns a status.
+"""
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from django.utils.translation import gettext as _
+
+from core.roles import Role
+
+from .models import OPEN_STATUSES, Status, service_unit
+
+# The national portal's status codes, kept for data exchange.
+NATIONAL_CODES = {
+    Status.SUBMITTED: 1,
+    Status.RECEIVED: 2,
+    Status.REFUSED: 3,
+    Status.IN_PROGRESS: 4,
+    Status.SUPPLEMENT_REQUESTED: 5,
+    Status.AWAITING_PAYMENT: 6,
+    Status.WITHDRAWAL_REQUESTED: 7,
+    Status.STOPPED: 8,
+    Status.RESOLVED: 9,
+    Status.RETURNED: 10,
+}
+
+
+class Action(StrEnum):
+    FILE_ONLINE = "file"
+    INTAKE = "intake"
+    RECEIVE = "receive"
+    REFUSE = "refuse"
+    REQUEST_SUPPLEMENT = "request-supplement"
+    SUPPLEMENT = "supplement"
+    TRANSFER = "transfer"
+    REQUEST_PAYMENT = "request-payment"
+    CONFIRM_PAYMENT = "confirm-payment"
+    RESOLVE = "resolve"
+    RETURN = "return"
+    REQUEST_WITHDRAWAL = "request-withdrawal"
+    STOP = "stop"
+    APOLOGIZE = "apologize"
+    RATE = "rate"
+
+
+@dataclass(frozen=True)
+class Rule:
+    sources: frozenset
+    target: Status | None  # None: the status does not change (supplement, apology, rating)
+    roles: frozenset
+
+
+DESK_ROLES = frozenset({Role.DESK_OFFICER})
+HANDLING_ROLES = frozenset({Role.SPECIALIST, Role.UNIT_LEADER})
+APPLICANT_ROLES = frozenset({Role.CITIZEN, Role.DESK_OFFICER})
+
+
+def _rule(sources, target, roles):
+    return Rule(frozenset(sources), target, frozenset(roles))
+
+
+S = Status
+TRANSITIONS = {
+    Action.RECEIVE: _rule({S.SUBMITTED}, S.RECEIVED, DESK_ROLES),
+    Action.REFUSE: _rule({S.SUBMITTED}, S.REFUSED, DESK_ROLES),
+    # From the desk's check of an online filing (1→5) or during handling (4→5).
+    Action.REQUEST_SUPPLEMENT: _rule(
+        {S.SUBMITTED, S.IN_PROGRESS},
+        S.SUPPLEMENT_REQUESTED,
+        DESK_ROLES | HANDLING_ROLES,
+    ),
+    # Back to where the request came from: 5→1 before receipt, 5→4 during handling.
+    Action.SUPPLEMENT: _rule({S.SUPPLEMENT_REQUESTED}, None, APPLICANT_ROLES),
+    # 2→4 hands the received dossier to the handling unit; 4→4 routes it on.
+    Action.TRANSFER: _rule({S.RECEIVED, S.IN_PROGRESS}, S.IN_PROGRESS, DESK_ROLES | HANDLING_ROLES),
+    Action.REQUEST_PAYMENT: _rule({S.IN_PROGRESS}, S.AWAITING_PAYMENT, DESK_ROLES | HANDLING_ROLES),
+    Action.CONFIRM_PAYMENT: _rule({S.AWAITING_PAYMENT}, S.IN_PROGRESS, DESK_ROLES | HANDLING_ROLES),
+    Action.RESOLVE: _rule({S.IN_PROGRESS}, S.RESOLVED, HANDLING_ROLES),
+    Action.RETURN: _rule({S.RESOLVED}, S.RETURNED, DESK_ROLES),
+    Action.REQUEST_WITHDRAWAL: _rule(
+        OPEN_STATUSES - {S.WITHDRAWAL_REQUESTED}, S.WITHDRAWAL_REQUESTED, APPLICANT_ROLES
+    ),
+    Action.STOP: _rule(
+        {S.WITHDRAWAL_REQUESTED, S.IN_PROGRESS},
+        S.STOPPED,
+        DESK_ROLES | HANDLING_ROLES,
+    ),
+    Action.APOLOGIZE: _rule(
+        {S.RECEIVED, S.IN_PROGRESS, S.SUPPLEMENT_REQUESTED, S.AWAITING_PAYMENT},
+        None,
+        HANDLING_ROLES,
+    ),
+    Action.RATE: _rule({S.RETURNED}, None, APPLICANT_ROLES),
+}
+
+
+def allowed_from(action, status):
+    return status in TRANSITIONS[action].sources
+
+
+def available_actions(dossier, user):
+    """The actions ``user`` may take on ``dossier`` now (for buttons and the API)."""
+    return [action for action in TRANSITIONS if refusal_reason(action, dossier, user) is None]
+
+
+def refusal_reason(action, dossier, user):
+    """None when ``user`` may take ``action`` on ``dossier``; otherwise why not."""
+    rule = TRANSITIONS[action]
+    if dossier.status not in rule.sources:
+        return _("This action is not allowed while the dossier is “%(status)s”.") % {
+            "status": dossier.get_status_display()
+        }
+    if not _acts_for_side(user, dossier, rule):
+        return _("You may not take this action on this dossier.")
+    return None
+
+
+def _acts_for_side(user, dossier, rule):
+    if user.is_superuser:
+        return True
+    if (
+        Role.CITIZEN in rule.roles
+        and dossier.applicant_user_id == user.pk
+        and user.has_role(Role.CITIZEN)
+    ):
+        return True
+    if user.unit is None:
+        return False
+    if _at_desk(user, dossier) and Role.DESK_OFFICER in rule.roles:
+        return True
+    handling_roles = rule.roles & HANDLING_ROLES
+    return bool(handling_roles) and user.has_role(*handling_roles) and _holds(user, dossier)
+
+
+def _at_desk(user, dossier):
+    """The user is a desk officer of the desk that received the dossier."""
+    return (
+        user.has_role(Role.DESK_OFFICER) and service_unit(user.unit).pk == dossier.receiving_unit_id
+    )
+
+
+def _holds(user, dossier):
+    """The dossier sits with the user's unit or below (a unit leader covers the unit the
+    desk serves)."""
+    root = service_unit(user.unit) if user.has_role(Role.UNIT_LEADER) else user.unit
+    return dossier.handling_unit.path.startswith(root.path)
