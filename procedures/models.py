@@ -153,8 +153,13 @@ class Procedure(models.Model):
         return f"{self.code} — {self.name}"
 
     def save(self, *args, **kwargs):
-        self.search_text = fold(f"{self.code} {self.name} {self.field.name}")
+        self.search_text = self.build_search_text()
         super().save(*args, **kwargs)
+
+    def build_search_text(self):
+        """The folded text ``objects.search`` matches; bulk writes that skip save() set it
+        with this too."""
+        return fold(f"{self.code} {self.name} {self.field.name}")
 
     def terms_for(self, channel):
         """(amount, unit, cutoff) of the time limit for a channel, falling back to the
@@ -185,7 +190,8 @@ class RequiredDocument(models.Model):
     procedure = models.ForeignKey(
         Procedure, on_delete=models.CASCADE, related_name="documents", verbose_name=_("procedure")
     )
-    case = models.CharField(_("case"), max_length=500, blank=True)
+    # Free text: the national records hold case headings of several hundred characters.
+    case = models.TextField(_("case"), blank=True)
     name = models.TextField(_("name"))
     originals = models.PositiveSmallIntegerField(_("originals"), default=0)
     copies = models.PositiveSmallIntegerField(_("copies"), default=0)
