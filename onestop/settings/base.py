@@ -4,6 +4,7 @@ from the environment (see docs/operations.md for the list)."""
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -138,7 +139,33 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_TIMEOUT = 2
-CELERY_BEAT_SCHEDULE = {}
+# With the broker down, a request must not hang on publishing: fail fast, the sweeps
+# recover whatever was not queued.
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 1,
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "interval_max": 0.5,
+}
+# The whole beat schedule, in one place. Every job recomputes from the database.
+CELERY_BEAT_SCHEDULE = {
+    "reminders-every-15-minutes": {
+        "task": "dossiers.tasks.sweep_reminders",
+        "schedule": crontab(minute="*/15"),
+    },
+    "daily-digest": {
+        "task": "dossiers.tasks.send_daily_digests",
+        "schedule": crontab(hour=7, minute=0),
+    },
+    "monthly-report": {
+        "task": "dossiers.tasks.send_monthly_reports",
+        "schedule": crontab(hour=7, minute=30),
+    },
+    "nightly-roll-up": {
+        "task": "dossiers.tasks.roll_up_statistics",
+        "schedule": crontab(hour=1, minute=0),
+    },
+}
 
 EMAIL_CONFIG = env.email("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
@@ -155,6 +182,8 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 20,
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # "format" is a report parameter (csv/xlsx), not DRF's renderer override.
+    "URL_FORMAT_OVERRIDE": None,
     "DEFAULT_THROTTLE_RATES": {
         "anon": env("THROTTLE_ANON", default="120/min"),
         "user": env("THROTTLE_USER", default="600/min"),

@@ -1,0 +1,381 @@
+"""On-time statistics: the daily roll-up and the reports read from it (DESIGN §3.4, §3.7).
+
+Everything is aggregated in SQL. ``daily_flows`` counts what happened per receiving unit,
+procedure and local day; the nightly roll-up stores those flows in DailyStat, and reports add
+the stored days to live flows for the days not rolled up yet, so a report equals a direct
+count at any moment.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass, fields
+from datetime import date, datetime, time, timedelta
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db import transaction
+from django.db.models import Count, F, Q, Sum
+from django.db.models.functions import Coalesce, TruncDate, TruncMonth
+from django.utils import timezone
+
+from core.workdays import TZ, Verdict
+
+from .models import Channel, DailyStat, Dossier, Rating, RollupState, Satisfaction
+
+FLOW_FIELDS = [
+    "received",
+    "received_online",
+    "finished",
+    "early",
+    "on_time",
+    "late",
+    "late_with_apology",
+    "left",
+    "left_overdue",
+    "due_fell",
+    "rated",
+    "satisfied",
+    "dissatisfied",
+]
+GROUPS = {
+    "unit": ("unit_id", "unit__code", "unit__name"),
+    "field": ("field_id", "field__code", "field__name"),
+    "procedure": ("procedure_id", "procedure__code", "procedure__name"),
+}
+BATCH = 5000
+
+
+def day_bounds(first, last):
+    """[start of ``first``, start of the day after ``last``) as aware local instants."""
+    return (
+        datetime.combine(first, time.min, tzinfo=TZ),
+        datetime.combine(last + timedelta(days=1), time.min, tzinfo=TZ),
+    )
+
+
+def _local_day(column):
+    return TruncDate(column, tzinfo=TZ)
+
+
+# --- flows: the direct count ---------------------------------------------------------------
+
+
+def daily_flows(first, last, dossiers=None):
+    """{(unit_id, field_id, procedure_id, day): {flow: n}} for days first..last."""
+    dossiers = Dossier.objects.all() if dossiers is None else dossiers
+    start, end = day_bounds(first, last)
+    flows = defaultdict(lambda: dict.fromkeys(FLOW_FIELDS, 0))
+    received = dossiers.filter(received_at__isnull=False)
+    left_at = Coalesce("resolved_at", "closed_at")
+    queries = [
+        received.filter(received_at__gte=start, received_at__lt=end)
+        .annotate(day=_local_day("received_at"))
+        .values("receiving_unit_id", "procedure__field_id", "procedure_id", "day")
+        .annotate(
+            received=Count("id"),
+            received_online=Count("id", filter=Q(channel=Channel.ONLINE)),
+        ),
+        received.filter(resolved_at__gte=start, resolved_at__lt=end)
+        .annotate(day=_local_day("resolved_at"))
+        .values("receiving_unit_id", "procedure__field_id", "procedure_id", "day")
+        .annotate(
+            finished=Count("id"),
+            early=Count("id", filter=Q(verdict=Verdict.EARLY)),
+            on_time=Count("id", filter=Q(verdict=Verdict.ON_TIME)),
+            late=Count("id", filter=Q(verdict=Verdict.LATE)),
+            late_with_apology=Count("id", filter=Q(verdict=Verdict.LATE, apology_count__gt=0)),
+        ),
+        received.annotate(left_at=left_at)
+        .filter(left_at__gte=start, left_at__lt=end)
+        .annotate(day=_local_day("left_at"))
+        .values("receiving_unit_id", "procedure__field_id", "procedure_id", "day")
+        .annotate(left=Count("id"), left_overdue=Count("id", filter=Q(left_at__gt=F("due_at")))),
+        received.annotate(left_at=left_at)
+        .filter(due_at__gte=start, due_at__lt=end)
+        .filter(Q(left_at__isnull=True) | Q(left_at__gt=F("due_at")))
+        .annotate(day=_local_day("due_at"))
+        .values("receiving_unit_id", "procedure__field_id", "procedure_id", "day")
+        .annotate(due_fell=Count("id")),
+        Rating.objects.filter(dossier__in=dossiers, rated_at__gte=start, rated_at__lt=end)
+        .annotate(day=_local_day("rated_at"))
+        .values(
+            "dossier__receiving_unit_id",
+            "dossier__procedure__field_id",
+            "dossier__procedure_id",
+            "day",
+        )
+        .annotate(
+            rated=Count("id"),
+            satisfied=Count("id", filter=~Q(level=Satisfaction.DISSATISFIED)),
+            dissatisfied=Count("id", filter=Q(level=Satisfaction.DISSATISFIED)),
+        ),
+    ]
+    for query in queries:
+        for row in query.order_by():
+            key_values = list(row.values())
+            key, counts = tuple(key_values[:4]), row
+            bucket = flows[key]
+            for name in FLOW_FIELDS:
+                if name in counts:
+                    bucket[name] += counts[name]
+    return flows
+
+
+# --- the roll-up ---------------------------------------------------------------------------
+
+
+@transaction.atomic
+def roll_up(first, last):
+    """Recompute the stored flows of days first..last (idempotent: replaces them)."""
+    DailyStat.objects.filter(day__gte=first, day__lte=last).delete()
+    rows = [
+        DailyStat(unit_id=unit, field_id=field, procedure_id=procedure, day=day, **counts)
+        for (unit, field, procedure, day), counts in daily_flows(first, last).items()
+    ]
+    DailyStat.objects.bulk_create(rows, batch_size=BATCH)
+    _advance_rolled_through(first, last)
+    return len(rows)
+
+
+def _advance_rolled_through(first, last):
+    """Reports trust the roll-up up to ``rolled_through``: it only moves on when the
+    stored days stay contiguous from the first dossier on."""
+    state, _created = RollupState.objects.select_for_update().get_or_create(pk=1)
+    done = state.rolled_through
+    if done is not None and done >= last:
+        return
+    contiguous = (
+        first <= done + timedelta(days=1)
+        if done is not None
+        else first <= _first_activity(Dossier.objects.all(), first)
+    )
+    if contiguous:
+        state.rolled_through = last
+        state.save(update_fields=["rolled_through"])
+
+
+def rolled_through():
+    state = RollupState.objects.filter(pk=1).first()
+    return state.rolled_through if state else None
+
+
+def nightly_roll_up(today=None, days_back=3):
+    """Roll up every finished day not stored yet, and re-roll the last few (late ratings
+    and corrections land there)."""
+    today = today or timezone.localdate()
+    yesterday = today - timedelta(days=1)
+    done = rolled_through()
+    first = yesterday - timedelta(days=days_back - 1)
+    if done is None:
+        first = min(first, _first_activity(Dossier.objects.all(), first))
+    elif done < first:
+        first = done + timedelta(days=1)
+    return roll_up(first, yesterday)
+
+
+# --- reports -------------------------------------------------------------------------------
+
+
+@dataclass
+class ReportRow:
+    key: object
+    code: str
+    name: str
+    received: int = 0
+    received_online: int = 0
+    finished: int = 0
+    early: int = 0
+    on_time: int = 0
+    late: int = 0
+    late_with_apology: int = 0
+    in_progress: int = 0
+    overdue: int = 0
+    rated: int = 0
+    satisfied: int = 0
+
+    @property
+    def on_time_rate(self):
+        return _percent(self.early + self.on_time, self.finished)
+
+    @property
+    def progress_rate(self):
+        """The national service index's progress: finished on time plus still within
+        time, over every dossier finished or in hand."""
+        within = self.in_progress - self.overdue
+        return _percent(self.early + self.on_time + within, self.finished + self.in_progress)
+
+    @property
+    def online_share(self):
+        return _percent(self.received_online, self.received)
+
+    @property
+    def satisfaction_rate(self):
+        return _percent(self.satisfied, self.rated)
+
+    def as_dict(self):
+        data = {f.name: getattr(self, f.name) for f in fields(self)}
+        data.pop("key")
+        data.update(
+            on_time_rate=self.on_time_rate,
+            progress_rate=self.progress_rate,
+            online_share=self.online_share,
+            satisfaction_rate=self.satisfaction_rate,
+        )
+        return data
+
+
+def _percent(part, whole):
+    if not whole:
+        return None
+    return float((Decimal(part) * 100 / Decimal(whole)).quantize(Decimal("0.01"), ROUND_HALF_UP))
+
+
+def on_time_report(
+    first, last, group_by="unit", units=None, field=None, procedure=None, today=None
+):
+    """Rows of the on-time report for days first..last grouped by unit, field, procedure
+    or month; ``units`` (a Unit queryset) limits it to those receiving units, ``field``
+    and ``procedure`` to one field or procedure.
+
+    Flows (received, finished, verdicts, ratings) count inside the period; in_progress and
+    overdue are the balance at the end of the period (per month for ``month``). Stored days
+    come from the roll-up, the rest is counted live."""
+    today = today or timezone.localdate()
+    last = min(last, today)
+    stored_until = rolled_through() or date.min
+    stats, dossiers = DailyStat.objects.all(), Dossier.objects.all()
+    if units is not None:
+        stats = stats.filter(unit__in=units)
+        dossiers = dossiers.filter(receiving_unit__in=units)
+    if field is not None:
+        stats = stats.filter(field=field)
+        dossiers = dossiers.filter(procedure__field=field)
+    if procedure is not None:
+        stats = stats.filter(procedure=procedure)
+        dossiers = dossiers.filter(procedure=procedure)
+    period = _Period(first, last, group_by)
+    _add_stored(period, stats, min(stored_until, last))
+    live_first = stored_until + timedelta(days=1) if stored_until != date.min else None
+    if live_first is None or live_first <= last:
+        _add_live(period, dossiers, live_first or _first_activity(dossiers, first), last)
+    return period.rows()
+
+
+class _Period:
+    def __init__(self, first, last, group_by):
+        if group_by not in (*GROUPS, "month"):
+            raise ValueError(f"Unknown grouping {group_by!r}.")
+        self.first, self.last, self.group_by = first, last, group_by
+        self.opening = defaultdict(lambda: [0, 0])  # key -> [open, overdue] before first
+        self.inside = defaultdict(lambda: dict.fromkeys(FLOW_FIELDS, 0))  # (key, bucket)
+        self.names = {}
+
+    def bucket(self, day):
+        return day.replace(day=1) if self.group_by == "month" else None
+
+    def add(self, key, code, name, day, counts):
+        """Counts of one key on one day (or, for ``day`` None, before the period)."""
+        if self.group_by == "month":
+            key = None
+        else:
+            self.names[key] = (code, name)
+        if day is None or day < self.first:
+            self.opening[key][0] += counts["received"] - counts["left"]
+            self.opening[key][1] += counts["due_fell"] - counts["left_overdue"]
+            return
+        bucket = self.inside[(key, self.bucket(day))]
+        for flow in FLOW_FIELDS:
+            bucket[flow] += counts.get(flow) or 0
+
+    def rows(self):
+        if self.group_by == "month":
+            return self._month_rows()
+        keys = set(self.opening) | {key for key, _bucket in self.inside}
+        rows = []
+        for key in keys:
+            code, name = self.names[key]
+            row = ReportRow(key=key, code=code, name=name)
+            counts = self.inside.get((key, None), {})
+            _accumulate(row, counts)
+            row.in_progress, row.overdue = _balance(self.opening.get(key, (0, 0)), counts)
+            rows.append(row)
+        return sorted(rows, key=lambda row: (str(row.code), str(row.name)))
+
+    def _month_rows(self):
+        balance = self.opening.get(None, (0, 0))
+        rows, month = [], self.first.replace(day=1)
+        while month <= self.last:
+            counts = self.inside.get((None, month), {})
+            row = ReportRow(key=month, code=f"{month:%Y-%m}", name=f"{month:%m/%Y}")
+            _accumulate(row, counts)
+            balance = _balance(balance, counts)
+            row.in_progress, row.overdue = balance
+            rows.append(row)
+            month = (month + timedelta(days=32)).replace(day=1)
+        return rows
+
+
+def _balance(opening, counts):
+    """(open, overdue) after adding one stretch of flows to an opening balance."""
+    return (
+        opening[0] + counts.get("received", 0) - counts.get("left", 0),
+        opening[1] + counts.get("due_fell", 0) - counts.get("left_overdue", 0),
+    )
+
+
+def _accumulate(report_row, counts):
+    for name in FLOW_FIELDS:
+        if hasattr(report_row, name):
+            setattr(report_row, name, getattr(report_row, name) + (counts.get(name) or 0))
+
+
+def _add_stored(period, stats, stored_until):
+    """The roll-up's share: one query for the balance before the period, one for inside."""
+    if stored_until == date.min:
+        return
+    sums = {name: Sum(name) for name in FLOW_FIELDS}
+    key, code, name = GROUPS.get(period.group_by, GROUPS["unit"])
+    before = stats.filter(day__lt=period.first).values(key, code, name).annotate(**sums)
+    for row in before.order_by():
+        period.add(row[key], row[code], row[name], None, row)
+    inside = stats.filter(day__gte=period.first, day__lte=stored_until)
+    columns = [key, code, name]
+    if period.group_by == "month":
+        inside = inside.annotate(month=TruncMonth("day"))
+        columns.append("month")
+    for row in inside.values(*columns).annotate(**sums).order_by():
+        period.add(row[key], row[code], row[name], row.get("month") or period.first, row)
+
+
+def _add_live(period, dossiers, first, last):
+    flows = daily_flows(first, last, dossiers)
+    names = _names(period.group_by, flows)
+    position = {"unit": 0, "field": 1, "procedure": 2}.get(period.group_by, 0)
+    for key_tuple, counts in flows.items():
+        key = key_tuple[position]
+        code, name = names.get(key, ("", ""))
+        period.add(key, code, name, key_tuple[3], counts)
+
+
+def _first_activity(dossiers, fallback):
+    """The local day of the earliest receipt: live counting starts there when nothing has
+    been rolled up."""
+    earliest = dossiers.filter(received_at__isnull=False).order_by("received_at").first()
+    if earliest is None:
+        return fallback
+    return timezone.localtime(earliest.received_at, TZ).date()
+
+
+def _names(group_by, flows):
+    from core.models import Unit
+    from procedures.models import Field, Procedure
+
+    model, position = {
+        "unit": (Unit, 0),
+        "field": (Field, 1),
+        "procedure": (Procedure, 2),
+        "month": (Unit, 0),
+    }[group_by]
+    ids = {key[position] for key in flows}
+    return {
+        pk: (code, name)
+        for pk, code, name in model.objects.filter(pk__in=ids).values_list("pk", "code", "name")
+    }
