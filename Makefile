@@ -41,6 +41,7 @@ run: prepare
 
 ## make test: ruff and the whole pytest suite on PostgreSQL (services started if stopped)
 test: install-dev messages services
+	@scripts/ensure-system-packages.sh fonts-noto-core
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/ruff check .
 	TEST_DATABASE_URL=$(TEST_DATABASE_URL) TEST_REDIS_URL=$(TEST_REDIS_URL) \

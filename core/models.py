@@ -104,6 +104,9 @@ class User(AbstractUser):
         related_name="users",
     )
     phone = models.CharField(_("phone"), max_length=20, blank=True, validators=[phone_validator])
+    # A citizen's own data, given at sign-up and prefilled into their online filings.
+    id_number = models.CharField(_("ID number (CCCD)"), max_length=12, blank=True)
+    address = models.CharField(_("address"), max_length=255, blank=True)
 
     class Meta(AbstractUser.Meta):
         verbose_name = _("user")

@@ -6,6 +6,8 @@ from rest_framework import serializers
 
 from .workdays import LimitUnit
 
+FIRST_YEAR, LAST_YEAR = 2000, 2100
+
 
 class DeadlineQuerySerializer(serializers.Serializer):
     """Query parameters of the deadline preview. A naive ``start`` is read as local time."""
@@ -20,6 +22,15 @@ class DeadlineQuerySerializer(serializers.Serializer):
     )
     unit = serializers.ChoiceField(choices=[u.value for u in LimitUnit])
     cutoff = serializers.TimeField(required=False, format="%H:%M", input_formats=["%H:%M"])
+
+    def validate_start(self, start):
+        # Before 1906 the local zone had a seconds offset that ISO 8601 answers cannot carry.
+        if not FIRST_YEAR <= start.year <= LAST_YEAR:
+            raise serializers.ValidationError(
+                _("Give a start between the years %(first)s and %(last)s.")
+                % {"first": FIRST_YEAR, "last": LAST_YEAR}
+            )
+        return start
 
     def validate(self, attrs):
         if attrs["unit"] != LimitUnit.SAME_DAY and "amount" not in attrs:

@@ -432,8 +432,6 @@ def rate(dossier, actor, level, comment="", now=None):
         raise TransitionError(_("Choose one of the satisfaction levels."), field="level")
 
     def record(locked, at):
-        if Rating.objects.filter(dossier=locked).exists():
-            raise TransitionError(_("This dossier has already been rated."))
         Rating.objects.create(dossier=locked, level=level, comment=comment, rated_at=at)
 
     return _transition(dossier, actor, Action.RATE, record, note=comment, now=now)

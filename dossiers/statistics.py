@@ -11,8 +11,8 @@ from dataclasses import dataclass, fields
 from datetime import date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db import transaction
-from django.db.models import Count, F, Q, Sum
+from django.db import connection, transaction
+from django.db.models import Count, F, Q, Sum, Value
 from django.db.models.functions import Coalesce, TruncDate, TruncMonth
 from django.utils import timezone
 
@@ -40,7 +40,6 @@ GROUPS = {
     "field": ("field_id", "field__code", "field__name"),
     "procedure": ("procedure_id", "procedure__code", "procedure__name"),
 }
-BATCH = 5000
 
 
 def day_bounds(first, last):
@@ -58,64 +57,79 @@ def _local_day(column):
 # --- flows: the direct count ---------------------------------------------------------------
 
 
-def daily_flows(first, last, dossiers=None):
-    """{(unit_id, field_id, procedure_id, day): {flow: n}} for days first..last."""
-    dossiers = Dossier.objects.all() if dossiers is None else dossiers
+KEY = ("k_unit", "k_field", "k_procedure", "k_day")
+
+
+def _keyed(queryset, day_column, prefix="", **counts):
+    """Group ``queryset`` by receiving unit, field, procedure and local day, selecting every
+    flow (0 for those this query does not count) under stable names, so the queries can be
+    summed together, in Python or in one SQL statement."""
+    return (
+        queryset.annotate(
+            k_unit=F(f"{prefix}receiving_unit_id"),
+            k_field=F(f"{prefix}procedure__field_id"),
+            k_procedure=F(f"{prefix}procedure_id"),
+            k_day=_local_day(day_column),
+        )
+        .values(*KEY)
+        .annotate(**{name: counts.get(name, Value(0)) for name in FLOW_FIELDS})
+        .order_by()
+    )
+
+
+def _flow_queries(first, last, dossiers):
     start, end = day_bounds(first, last)
-    flows = defaultdict(lambda: dict.fromkeys(FLOW_FIELDS, 0))
     received = dossiers.filter(received_at__isnull=False)
-    left_at = Coalesce("resolved_at", "closed_at")
-    queries = [
-        received.filter(received_at__gte=start, received_at__lt=end)
-        .annotate(day=_local_day("received_at"))
-        .values("receiving_unit_id", "procedure__field_id", "procedure_id", "day")
-        .annotate(
+    left = received.annotate(left_at=Coalesce("resolved_at", "closed_at"))
+    return [
+        _keyed(
+            received.filter(received_at__gte=start, received_at__lt=end),
+            "received_at",
             received=Count("id"),
             received_online=Count("id", filter=Q(channel=Channel.ONLINE)),
         ),
-        received.filter(resolved_at__gte=start, resolved_at__lt=end)
-        .annotate(day=_local_day("resolved_at"))
-        .values("receiving_unit_id", "procedure__field_id", "procedure_id", "day")
-        .annotate(
+        _keyed(
+            received.filter(resolved_at__gte=start, resolved_at__lt=end),
+            "resolved_at",
             finished=Count("id"),
             early=Count("id", filter=Q(verdict=Verdict.EARLY)),
             on_time=Count("id", filter=Q(verdict=Verdict.ON_TIME)),
             late=Count("id", filter=Q(verdict=Verdict.LATE)),
             late_with_apology=Count("id", filter=Q(verdict=Verdict.LATE, apology_count__gt=0)),
         ),
-        received.annotate(left_at=left_at)
-        .filter(left_at__gte=start, left_at__lt=end)
-        .annotate(day=_local_day("left_at"))
-        .values("receiving_unit_id", "procedure__field_id", "procedure_id", "day")
-        .annotate(left=Count("id"), left_overdue=Count("id", filter=Q(left_at__gt=F("due_at")))),
-        received.annotate(left_at=left_at)
-        .filter(due_at__gte=start, due_at__lt=end)
-        .filter(Q(left_at__isnull=True) | Q(left_at__gt=F("due_at")))
-        .annotate(day=_local_day("due_at"))
-        .values("receiving_unit_id", "procedure__field_id", "procedure_id", "day")
-        .annotate(due_fell=Count("id")),
-        Rating.objects.filter(dossier__in=dossiers, rated_at__gte=start, rated_at__lt=end)
-        .annotate(day=_local_day("rated_at"))
-        .values(
-            "dossier__receiving_unit_id",
-            "dossier__procedure__field_id",
-            "dossier__procedure_id",
-            "day",
-        )
-        .annotate(
+        _keyed(
+            left.filter(left_at__gte=start, left_at__lt=end),
+            "left_at",
+            left=Count("id"),
+            left_overdue=Count("id", filter=Q(left_at__gt=F("due_at"))),
+        ),
+        _keyed(
+            left.filter(due_at__gte=start, due_at__lt=end).filter(
+                Q(left_at__isnull=True) | Q(left_at__gt=F("due_at"))
+            ),
+            "due_at",
+            due_fell=Count("id"),
+        ),
+        _keyed(
+            Rating.objects.filter(dossier__in=dossiers, rated_at__gte=start, rated_at__lt=end),
+            "rated_at",
+            prefix="dossier__",
             rated=Count("id"),
             satisfied=Count("id", filter=~Q(level=Satisfaction.DISSATISFIED)),
             dissatisfied=Count("id", filter=Q(level=Satisfaction.DISSATISFIED)),
         ),
     ]
-    for query in queries:
-        for row in query.order_by():
-            key_values = list(row.values())
-            key, counts = tuple(key_values[:4]), row
-            bucket = flows[key]
+
+
+def daily_flows(first, last, dossiers=None):
+    """{(unit_id, field_id, procedure_id, day): {flow: n}} for days first..last."""
+    dossiers = Dossier.objects.all() if dossiers is None else dossiers
+    flows = defaultdict(lambda: dict.fromkeys(FLOW_FIELDS, 0))
+    for query in _flow_queries(first, last, dossiers):
+        for row in query:
+            bucket = flows[tuple(row[name] for name in KEY)]
             for name in FLOW_FIELDS:
-                if name in counts:
-                    bucket[name] += counts[name]
+                bucket[name] += row[name]
     return flows
 
 
@@ -124,15 +138,30 @@ def daily_flows(first, last, dossiers=None):
 
 @transaction.atomic
 def roll_up(first, last):
-    """Recompute the stored flows of days first..last (idempotent: replaces them)."""
+    """Recompute the stored flows of days first..last (idempotent: replaces them). One
+    INSERT … SELECT sums the flow queries inside the database."""
     DailyStat.objects.filter(day__gte=first, day__lte=last).delete()
-    rows = [
-        DailyStat(unit_id=unit, field_id=field, procedure_id=procedure, day=day, **counts)
-        for (unit, field, procedure, day), counts in daily_flows(first, last).items()
-    ]
-    DailyStat.objects.bulk_create(rows, batch_size=BATCH)
+    quote = connection.ops.quote_name
+    keys = ", ".join(quote(name) for name in KEY)
+    selected = ", ".join(quote(name) for name in KEY + tuple(FLOW_FIELDS))
+    parts, params = [], []
+    for number, query in enumerate(_flow_queries(first, last, Dossier.objects.all())):
+        sql, query_params = query.query.sql_with_params()
+        parts.append(f"SELECT {selected} FROM ({sql}) AS flow{number}")
+        params.extend(query_params)
+    columns = ", ".join(quote(name) for name in ("unit_id", "field_id", "procedure_id", "day"))
+    flows = ", ".join(quote(name) for name in FLOW_FIELDS)
+    sums = ", ".join(f"SUM({quote(name)})" for name in FLOW_FIELDS)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {quote(DailyStat._meta.db_table)} ({columns}, {flows}) "
+            f"SELECT {keys}, {sums} FROM ({' UNION ALL '.join(parts)}) AS flows "
+            f"GROUP BY {keys}",
+            params,
+        )
+        stored = cursor.rowcount
     _advance_rolled_through(first, last)
-    return len(rows)
+    return stored
 
 
 def _advance_rolled_through(first, last):

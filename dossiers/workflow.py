@@ -8,10 +8,11 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from core.roles import Role
 
-from .models import OPEN_STATUSES, Status, service_unit
+from .models import OPEN_STATUSES, Rating, Status, service_unit
 
 # The national portal's status codes, kept for data exchange.
 NATIONAL_CODES = {
@@ -115,7 +116,13 @@ def refusal_reason(action, dossier, user):
         }
     if not _acts_for_side(user, dossier, rule):
         return _("You may not take this action on this dossier.")
+    if action == Action.RATE and _is_rated(dossier):
+        return _("This dossier has already been rated.")
     return None
+
+
+def _is_rated(dossier):
+    return Rating.objects.filter(dossier_id=dossier.pk).exists()
 
 
 def _acts_for_side(user, dossier, rule):
@@ -147,3 +154,23 @@ def _holds(user, dossier):
     desk serves)."""
     root = service_unit(user.unit) if user.has_role(Role.UNIT_LEADER) else user.unit
     return dossier.handling_unit.path.startswith(root.path)
+
+
+# How each action reads in timelines, tracking slips and messages.
+ACTION_LABELS = {
+    Action.FILE_ONLINE: gettext_lazy("Filed online"),
+    Action.INTAKE: gettext_lazy("Received at the one-stop desk"),
+    Action.RECEIVE: gettext_lazy("Online filing received"),
+    Action.REFUSE: gettext_lazy("Refused at the desk's check"),
+    Action.REQUEST_SUPPLEMENT: gettext_lazy("Supplement requested from the applicant"),
+    Action.SUPPLEMENT: gettext_lazy("Dossier supplemented"),
+    Action.TRANSFER: gettext_lazy("Handed over for handling"),
+    Action.REQUEST_PAYMENT: gettext_lazy("Fees requested"),
+    Action.CONFIRM_PAYMENT: gettext_lazy("Fees paid"),
+    Action.RESOLVE: gettext_lazy("Result ready at the desk"),
+    Action.RETURN: gettext_lazy("Result handed to the applicant"),
+    Action.REQUEST_WITHDRAWAL: gettext_lazy("Withdrawal requested by the applicant"),
+    Action.STOP: gettext_lazy("Handling of the dossier stopped"),
+    Action.APOLOGIZE: gettext_lazy("Apology and new appointment issued"),
+    Action.RATE: gettext_lazy("Service rated"),
+}

@@ -4,11 +4,27 @@ from django.urls import path
 from rest_framework.routers import DefaultRouter
 
 from core.api import DeadlinePreviewView, TokenView
+from dossiers.api import DossierLookupView, DossierViewSet
+from dossiers.reports import OnTimeReportView
+from procedures.api import FieldViewSet, ProcedureViewSet
+from reform_index.api import AssessmentViewSet, InspectionViewSet, ScorecardViewSet
 
 router = DefaultRouter()
+router.register("fields", FieldViewSet, basename="field")
+router.register("procedures", ProcedureViewSet, basename="procedure")
+router.register("dossiers", DossierViewSet, basename="dossier")
+router.register("reform-index/scorecards", ScorecardViewSet, basename="reform-index-scorecard")
+router.register(
+    r"reform-index/scorecards/(?P<year>[0-9]{1,4})/assessments",
+    AssessmentViewSet,
+    basename="reform-index-assessment",
+)
+router.register("reform-index/inspections", InspectionViewSet, basename="reform-index-inspection")
 
 urlpatterns = [
     path("auth/token/", TokenView.as_view(), name="api-token"),
     path("calendar/deadline/", DeadlinePreviewView.as_view(), name="api-deadline"),
+    path("lookup/", DossierLookupView.as_view(), name="api-lookup"),
+    path("reports/on-time/", OnTimeReportView.as_view(), name="api-report-on-time"),
     *router.urls,
 ]

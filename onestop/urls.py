@@ -3,6 +3,8 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from procedures.urls import kiosk_urlpatterns
+
 from . import views
 
 admin.site.site_header = _("One-stop desk — back office")
@@ -12,6 +14,11 @@ admin.site.index_title = _("Administration")
 urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("procedures/", include("procedures.urls")),
+    path("kiosk/", include((kiosk_urlpatterns, "kiosk"))),
+    path("", include("dossiers.urls")),
+    path("", include("reform_index.urls_dashboard")),
+    path("reform-index/", include("reform_index.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include("onestop.api")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

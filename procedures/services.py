@@ -2,10 +2,12 @@
 terms a dossier is received under, publishing."""
 
 import json
+import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.core.cache import cache
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.utils import timezone
@@ -19,6 +21,29 @@ BATCH_SIZE = 500
 # Model fields a document row is compared and written on; its form file stays as staff
 # uploaded it.
 DOCUMENT_FIELDS = ["case", "name", "originals", "copies", "form_name", "form_url", "is_required"]
+
+
+# -- what is cached from the catalogue --------------------------------------------------------
+
+CATALOGUE_VERSION_KEY = "procedures:catalogue-version"
+
+
+def catalogue_version():
+    """A stamp that changes whenever the catalogue does; part of every cache key derived
+    from it (list counts), so a change retires them all at once."""
+    version = cache.get(CATALOGUE_VERSION_KEY)
+    if version is None:
+        version = time.time_ns()
+        cache.add(CATALOGUE_VERSION_KEY, version, timeout=None)
+        version = cache.get(CATALOGUE_VERSION_KEY, version)
+    return version
+
+
+def catalogue_changed(**_signal_kwargs):
+    """Retire what was cached from the catalogue once the change is committed (a reader
+    in between would otherwise cache the old state under the new stamp). Connected to
+    the models' signals; bulk writes, which send none, call it themselves."""
+    transaction.on_commit(lambda: cache.set(CATALOGUE_VERSION_KEY, time.time_ns(), None))
 
 
 # -- versions -------------------------------------------------------------------------------
@@ -87,11 +112,13 @@ def current_version(procedure):
 
 def set_published(procedures, published):
     """Publish or withdraw procedures; returns how many changed."""
-    return (
+    changed = (
         procedures.exclude(published=published)
         .order_by()
         .update(published=published, updated_at=timezone.now())
     )
+    catalogue_changed()
+    return changed
 
 
 def refresh_search_text(procedures):
@@ -103,6 +130,7 @@ def refresh_search_text(procedures):
             procedure.search_text = text
             changed.append(procedure)
     Procedure.objects.bulk_update(changed, ["search_text"], batch_size=BATCH_SIZE)
+    catalogue_changed()
     return len(changed)
 
 
@@ -176,6 +204,7 @@ def import_records(
             report.created, report.updated, report.unchanged = [], [], []
             return report
         plan.write()
+        catalogue_changed()
     report.written = True
     return report
 
@@ -279,8 +308,6 @@ class _Plan:
 
     def write(self):
         self._create_fields()
-        for procedure in self.new:
-            procedure.field_id = procedure.field.pk  # fields created above got their keys
         Procedure.objects.bulk_create(self.new, batch_size=BATCH_SIZE)
         if self.changed:
             Procedure.objects.bulk_update(

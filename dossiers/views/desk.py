@@ -1,1 +1,254 @@
-urlpatterns = []
+"""The desk screens: where the Django admin is clumsy for daily counter work — the online
+queue, counter intake, due-soon and overdue lists, and one screen per dossier with a small
+form per action. Every read starts from ``visible_to``; every write calls a service."""
+
+from functools import wraps
+from urllib.parse import quote
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import path, reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from core.roles import STAFF_ROLES
+from procedures.views import paginate
+
+from .. import selectors
+from ..desk_forms import ACTION_FORMS, QUEUE_ACTIONS, DeskListForm, IntakeForm, procedure_label
+from ..models import Status
+from ..workflow import Action, available_actions, refusal_reason
+
+PAGE_SIZE = 25
+# Served by the printing views; linked by path so the desk works whichever lands first.
+PRINT_PATH = "/print/{code}/{form}/"
+RECEIPT_PDF_PATH = "/print/{code}/receipt.pdf"
+
+
+def is_desk_staff(user):
+    return user.is_superuser or user.has_role(*STAFF_ROLES)
+
+
+def desk_staff_required(view):
+    """Anonymous users go to the login page; citizens and role-less accounts get 403."""
+
+    @wraps(view)
+    @login_required
+    def guarded(request, *args, **kwargs):
+        if not is_desk_staff(request.user):
+            raise PermissionDenied(_("The desk screens are for one-stop staff."))
+        return view(request, *args, **kwargs)
+
+    return guarded
+
+
+# --- home and lists -------------------------------------------------------------------
+
+
+@desk_staff_required
+def home(request):
+    code = request.GET.get("code", "").strip()
+    if code:
+        dossier = selectors.desk_dossier(request.user, code)
+        if dossier is not None:
+            return redirect("dossiers:desk-dossier", code=dossier.code)
+        messages.error(
+            request, _("No dossier with the code “%(code)s” in your scope.") % {"code": code}
+        )
+    context = {"counts": selectors.desk_counts(request.user), "code": code}
+    return render(request, "dossiers/desk/home.html", context)
+
+
+@desk_staff_required
+def queue(request):
+    page, page_notice = paginate(request, selectors.online_queue(request.user), PAGE_SIZE)
+    rows = [(dossier, _row_forms(dossier, request.user)) for dossier in page]
+    context = {"page": page, "page_notice": page_notice, "rows": rows}
+    return render(request, "dossiers/desk/queue.html", context)
+
+
+def _row_forms(dossier, user):
+    allowed = set(available_actions(dossier, user))
+    return [
+        ACTION_FORMS[action](dossier, auto_id=f"id_{dossier.pk}_%s")
+        for action in QUEUE_ACTIONS
+        if action in allowed
+    ]
+
+
+DUE_LISTS = {
+    "due-soon": (
+        selectors.due_soon,
+        gettext_lazy("Due soon"),
+        gettext_lazy(
+            "Dossiers whose clock runs and whose due time is less than %(hours)s "
+            "working hours away."
+        ),
+    ),
+    "overdue": (
+        selectors.overdue,
+        gettext_lazy("Overdue"),
+        gettext_lazy("Dossiers whose clock runs and whose due time has passed."),
+    ),
+}
+
+
+def _due_list(request, name):
+    select, title, intro = DUE_LISTS[name]
+    form = DeskListForm(selectors.scope_units(request.user), request.GET or None)
+    page, page_notice = paginate(request, form.apply(select(request.user)), PAGE_SIZE)
+    context = {
+        "list_name": name,
+        "title": title,
+        "intro": intro % {"hours": settings.ONESTOP_DUE_SOON_HOURS},
+        "form": form,
+        "page": page,
+        "page_notice": page_notice,
+    }
+    return render(request, "dossiers/desk/due_list.html", context)
+
+
+@desk_staff_required
+def due_soon(request):
+    return _due_list(request, "due-soon")
+
+
+@desk_staff_required
+def overdue(request):
+    return _due_list(request, "overdue")
+
+
+# --- counter intake -------------------------------------------------------------------
+
+
+@desk_staff_required
+def intake(request):
+    form = IntakeForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        dossier = form.submit(request.user)
+        if dossier is not None:
+            messages.success(
+                request,
+                _("Dossier %(code)s received. Print the receipt for the applicant.")
+                % {"code": dossier.code},
+            )
+            return redirect("dossiers:desk-dossier", code=dossier.code)
+    options = [procedure_label(*item) for item in selectors.intake_procedure_options()]
+    return render(request, "dossiers/desk/intake.html", {"form": form, "options": options})
+
+
+# --- one dossier ----------------------------------------------------------------------
+
+
+def _scoped_dossier(request, code):
+    dossier = selectors.desk_dossier(request.user, code)
+    if dossier is None:
+        raise Http404(_("No dossier with this code in your scope."))
+    return dossier
+
+
+@desk_staff_required
+def dossier_page(request, code):
+    return _render_dossier(request, _scoped_dossier(request, code))
+
+
+@require_POST
+@desk_staff_required
+def dossier_action(request, code, action):
+    dossier = _scoped_dossier(request, code)
+    try:
+        form_class = ACTION_FORMS[Action(action)]
+    except (ValueError, KeyError):
+        raise Http404(_("There is no such action.")) from None
+    reason = refusal_reason(form_class.action, dossier, request.user)
+    if reason:
+        # A stale page (someone else acted first) or a hand-made request.
+        messages.error(request, reason)
+        return redirect("dossiers:desk-dossier", code=dossier.code)
+    form = form_class(dossier, request.POST, request.FILES)
+    updated = form.submit(request.user) if form.is_valid() else None
+    if updated is None:
+        return _render_dossier(request, dossier, bound=form)
+    messages.success(request, form.success_message(updated))
+    return redirect(_next_url(request) or reverse("dossiers:desk-dossier", args=[updated.code]))
+
+
+def _next_url(request):
+    target = request.POST.get("next", "")
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return None
+
+
+def _render_dossier(request, dossier, bound=None):
+    forms = [
+        bound if bound and bound.action == action else ACTION_FORMS[action](dossier)
+        for action in available_actions(dossier, request.user)
+        if action in ACTION_FORMS
+    ]
+    supplements = list(dossier.supplements.all())
+    apologies = list(dossier.apologies.all())
+    context = {
+        "dossier": dossier,
+        "events": selectors.dossier_timeline(dossier),
+        "attachments": dossier.attachments.select_related("document"),
+        "supplements": supplements,
+        "apologies": apologies,
+        "action_forms": forms,
+        "print_links": print_links(dossier, bool(supplements), bool(apologies)),
+        "receipt_pdf": RECEIPT_PDF_PATH.format(code=quote(dossier.code)),
+    }
+    return render(request, "dossiers/desk/dossier.html", context)
+
+
+def print_links(dossier, has_supplements, has_apologies):
+    """(slug, label, url) of the forms that exist for this dossier (DESIGN §3.6)."""
+    wanted = [
+        ("receipt", _("Receipt and appointment slip"), dossier.received_at is not None),
+        ("supplement", _("Supplement request"), has_supplements),
+        ("refusal", _("Refusal"), dossier.status == Status.REFUSED),
+        ("apology", _("Apology and new appointment"), has_apologies),
+        ("stop", _("Stop notice"), dossier.status == Status.STOPPED),
+        ("tracking", _("Tracking slip"), dossier.received_at is not None),
+    ]
+    code = quote(dossier.code)
+    return [
+        (slug, label, PRINT_PATH.format(code=code, form=slug))
+        for slug, label, show in wanted
+        if show
+    ]
+
+
+@desk_staff_required
+def attachment(request, code, pk):
+    """A dossier's file, for staff who may see the dossier."""
+    dossier = _scoped_dossier(request, code)
+    item = get_object_or_404(dossier.attachments, pk=pk)
+    try:
+        handle = item.file.open("rb")
+    except FileNotFoundError:
+        raise Http404(_("The file is missing from storage.")) from None
+    response = FileResponse(handle, content_type=item.content_type, filename=item.original_name)
+    # Applicants' papers: no shared cache (a proxy, the next user of the desk PC) may keep them.
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+urlpatterns = [
+    path("desk/", home, name="desk-home"),
+    path("desk/queue/", queue, name="desk-queue"),
+    path("desk/intake/", intake, name="desk-intake"),
+    path("desk/due-soon/", due_soon, name="desk-due-soon"),
+    path("desk/overdue/", overdue, name="desk-overdue"),
+    path("desk/dossiers/<str:code>/", dossier_page, name="desk-dossier"),
+    path("desk/dossiers/<str:code>/files/<int:pk>/", attachment, name="desk-attachment"),
+    path("desk/dossiers/<str:code>/<slug:action>/", dossier_action, name="desk-action"),
+]

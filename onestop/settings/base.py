@@ -92,7 +92,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-LOGIN_URL = "admin:login"
+LOGIN_URL = "dossiers:login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
 
@@ -165,6 +165,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "dossiers.tasks.roll_up_statistics",
         "schedule": crontab(hour=1, minute=0),
     },
+    "nightly-reform-index": {
+        "task": "reform_index.tasks.compute_open_scorecards",
+        "schedule": crontab(hour=2, minute=0),
+    },
 }
 
 EMAIL_CONFIG = env.email("EMAIL_URL", default="consolemail://")
@@ -190,6 +194,10 @@ REST_FRAMEWORK = {
         "auth": env("THROTTLE_AUTH", default="10/min"),
         "lookup": env("THROTTLE_LOOKUP", default="20/min"),
     },
+    # Throttles count per client address. Unset, DRF would trust whatever X-Forwarded-For a
+    # client sends, so a forged header per request would escape every limit; behind one
+    # reverse proxy that appends the real address, set NUM_PROXIES=1.
+    "NUM_PROXIES": env.int("NUM_PROXIES", default=0),
 }
 
 SPECTACULAR_SETTINGS = {
@@ -201,6 +209,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "DossierStatusEnum": "dossiers.models.Status",
+        "SatisfactionEnum": "dossiers.models.Satisfaction",
+        "ProcedureLevelEnum": "procedures.models.Level",
+    },
 }
 
 # Working calendar (DESIGN §3.4). Office hours are the working periods of a working day;
@@ -210,6 +223,7 @@ ONESTOP_SATURDAY_RECEPTION = env("ONESTOP_SATURDAY_RECEPTION", default="08:00-11
 ONESTOP_SAME_DAY_CUTOFF = env("ONESTOP_SAME_DAY_CUTOFF", default="15:00")
 ONESTOP_HOLIDAY_YEARS = env("ONESTOP_HOLIDAY_YEARS", default="2015-2035")
 ONESTOP_SITE_NAME = env("ONESTOP_SITE_NAME", default="Cổng dịch vụ công một cửa")
+ONESTOP_KIOSK_IDLE_SECONDS = env.int("ONESTOP_KIOSK_IDLE_SECONDS", default=90)
 ONESTOP_DEMO_PASSWORD = env("ONESTOP_DEMO_PASSWORD", default="Demo@2026")
 
 LOGGING = {

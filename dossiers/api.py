@@ -1,0 +1,243 @@
+"""The dossier API (DESIGN §4): the scoped list and detail, the timeline, intake, one
+endpoint per workflow action, and the public lookup by code and phone."""
+
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from rest_framework import mixins, status
+from rest_framework.decorators import action
+from rest_framework.exceptions import APIException, NotFound, PermissionDenied, ValidationError
+from rest_framework.pagination import PageNumberPagination
+from rest_framework.permissions import AllowAny
+from rest_framework.response import Response
+from rest_framework.settings import api_settings
+from rest_framework.throttling import ScopedRateThrottle
+from rest_framework.views import APIView
+from rest_framework.viewsets import GenericViewSet
+
+from core.roles import Role
+
+from . import services
+from .filters import DossierFilter
+from .models import Dossier
+from .selectors import find_for_lookup
+from .serializers import (
+    ApologyRequestSerializer,
+    CounterIntakeSerializer,
+    DossierCreateSerializer,
+    DossierDetailSerializer,
+    DossierListSerializer,
+    EventSerializer,
+    LookupQuerySerializer,
+    NoteSerializer,
+    NoteWithFilesSerializer,
+    OnlineFilingSerializer,
+    PublicDossierSerializer,
+    RateSerializer,
+    ReasonSerializer,
+    TransferSerializer,
+)
+from .services import TransitionError
+from .workflow import Action
+
+ERRORS = {
+    400: OpenApiResponse(description=_("Invalid input or an action not allowed now.")),
+    404: OpenApiResponse(description=_("No such dossier visible to you.")),
+}
+
+
+class DossierPagination(PageNumberPagination):
+    page_size_query_param = "page_size"
+    max_page_size = 100
+
+
+class TransitionRefused(APIException):
+    status_code = status.HTTP_400_BAD_REQUEST
+    default_code = "transition_refused"
+
+
+def as_api_error(error):
+    """A service's refusal as the API answers it: ``{"detail": msg}`` or ``{field: [msg]}``."""
+    if error.field is None:
+        return TransitionRefused(error.message)
+    # The services name a single upload "file"; the API takes a list called "files".
+    field = "files" if error.field == "file" else error.field
+    return ValidationError({field: [error.message]})
+
+
+def with_details(dossiers):
+    # Each prefetch is one query whatever the dossier holds; the rating and the handler
+    # ride on the main query.
+    return dossiers.select_related("handler", "rating").prefetch_related(
+        "attachments", "supplements", "apologies"
+    )
+
+
+def intake_serializer_for(user):
+    """Desk officers receive at the counter; citizens file online; nobody else files."""
+    if user.has_role(Role.DESK_OFFICER):
+        return CounterIntakeSerializer
+    if user.has_role(Role.CITIZEN):
+        return OnlineFilingSerializer
+    raise PermissionDenied(_("Only citizens and desk officers can file dossiers."))
+
+
+def transition_endpoint(name, body_serializer, service):
+    """``POST /dossiers/{code}/{name}/``: validate the body, let the service act, answer
+    the updated dossier. The method is named after the service (``return`` is a keyword)."""
+
+    def endpoint(self, request, code=None):
+        dossier = self.get_object()
+        body = body_serializer(
+            data=request.data, context={**self.get_serializer_context(), "dossier": dossier}
+        )
+        body.is_valid(raise_exception=True)
+        try:
+            service(dossier, request.user, **body.validated_data)
+        except TransitionError as error:
+            raise as_api_error(error) from None
+        return Response(self.detail_data(dossier))
+
+    endpoint.__name__ = service.__name__
+    endpoint.__doc__ = f"Take the “{name}” action on the dossier."
+    decorated = action(
+        detail=True, methods=["post"], url_path=str(name), serializer_class=body_serializer
+    )(endpoint)
+    return extend_schema(
+        request=body_serializer, responses={200: DossierDetailSerializer, **ERRORS}
+    )(decorated)
+
+
+@extend_schema_view(
+    list=extend_schema(summary=_("Dossiers visible to you, newest first")),
+    retrieve=extend_schema(responses={200: DossierDetailSerializer, 404: ERRORS[404]}),
+)
+class DossierViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, GenericViewSet):
+    """Dossiers by code, scoped by ``Dossier.objects.visible_to``: what a user may not see
+    does not exist for them (404)."""
+
+    lookup_field = "code"
+    # Codes hold dots and dashes; anything else is still answered by the API (JSON 404).
+    lookup_value_regex = r"[^/]+"
+    filterset_class = DossierFilter
+    pagination_class = DossierPagination
+    serializer_class = DossierDetailSerializer
+
+    def get_queryset(self):
+        dossiers = Dossier.objects.visible_to(self.request.user).select_related(
+            "procedure", "receiving_unit", "handling_unit"
+        )
+        return with_details(dossiers) if self.action == "retrieve" else dossiers
+
+    def filter_queryset(self, queryset):
+        # The filters narrow the list; a detail, timeline or action is found by code alone.
+        if self.action != "list":
+            return queryset
+        return super().filter_queryset(queryset)
+
+    def get_serializer_class(self):
+        if self.action == "list":
+            return DossierListSerializer
+        if self.action == "create":
+            return DossierCreateSerializer
+        return super().get_serializer_class()
+
+    def get_serializer_context(self):
+        return {**super().get_serializer_context(), "now": timezone.now()}
+
+    def detail_data(self, dossier):
+        # Re-read unscoped: an officer who has just transferred a dossier away still gets
+        # the result of their action.
+        fresh = with_details(
+            Dossier.objects.select_related("procedure", "receiving_unit", "handling_unit")
+        ).get(pk=dossier.pk)
+        return DossierDetailSerializer(fresh, context=self.get_serializer_context()).data
+
+    @extend_schema(
+        request=DossierCreateSerializer,
+        responses={201: DossierDetailSerializer, 400: ERRORS[400]},
+        summary=_("File a dossier: counter intake by a desk officer, online by a citizen"),
+    )
+    def create(self, request):
+        body = intake_serializer_for(request.user)(
+            data=request.data, context=self.get_serializer_context()
+        )
+        body.is_valid(raise_exception=True)
+        try:
+            dossier = body.save()
+        except TransitionError as error:
+            raise as_api_error(error) from None
+        location = request.build_absolute_uri(f"{request.path}{dossier.code}/")
+        return Response(
+            self.detail_data(dossier),
+            status=status.HTTP_201_CREATED,
+            headers={"Location": location},
+        )
+
+    @extend_schema(responses={200: EventSerializer(many=True), 404: ERRORS[404]})
+    @action(detail=True, methods=["get"], serializer_class=EventSerializer, pagination_class=None)
+    def events(self, request, code=None):
+        """The dossier's timeline, oldest first."""
+        dossier = self.get_object()
+        events = dossier.events.select_related("actor", "from_unit", "to_unit")
+        return Response(EventSerializer(events, many=True).data)
+
+    receive = transition_endpoint(Action.RECEIVE, NoteSerializer, services.receive)
+    refuse = transition_endpoint(Action.REFUSE, ReasonSerializer, services.refuse)
+    request_supplement = transition_endpoint(
+        Action.REQUEST_SUPPLEMENT, ReasonSerializer, services.request_supplement
+    )
+    supplement = transition_endpoint(
+        Action.SUPPLEMENT, NoteWithFilesSerializer, services.supplement
+    )
+    transfer = transition_endpoint(Action.TRANSFER, TransferSerializer, services.transfer)
+    request_payment = transition_endpoint(
+        Action.REQUEST_PAYMENT, NoteSerializer, services.request_payment
+    )
+    confirm_payment = transition_endpoint(
+        Action.CONFIRM_PAYMENT, NoteSerializer, services.confirm_payment
+    )
+    resolve = transition_endpoint(Action.RESOLVE, NoteWithFilesSerializer, services.resolve)
+    return_result = transition_endpoint(Action.RETURN, NoteSerializer, services.return_result)
+    request_withdrawal = transition_endpoint(
+        Action.REQUEST_WITHDRAWAL, ReasonSerializer, services.request_withdrawal
+    )
+    stop = transition_endpoint(Action.STOP, ReasonSerializer, services.stop)
+    apologize = transition_endpoint(Action.APOLOGIZE, ApologyRequestSerializer, services.apologize)
+    rate = transition_endpoint(Action.RATE, RateSerializer, services.rate)
+
+
+# --- the public lookup ----------------------------------------------------------------------
+
+NO_MATCH = _("No dossier matches this code and phone number.")
+
+
+class LookupThrottle(ScopedRateThrottle):
+    def get_rate(self):
+        # DRF binds the rates at import; read them per request so a changed setting
+        # applies at once.
+        return api_settings.DEFAULT_THROTTLE_RATES.get(self.scope)
+
+
+class DossierLookupView(APIView):
+    """Anyone holding the receipt follows their dossier with its code and their phone."""
+
+    permission_classes = [AllowAny]
+    throttle_classes = [LookupThrottle]
+    throttle_scope = "lookup"
+
+    @extend_schema(
+        parameters=[LookupQuerySerializer],
+        responses={
+            200: PublicDossierSerializer,
+            400: ERRORS[400],
+            404: OpenApiResponse(description=NO_MATCH),
+        },
+    )
+    def get(self, request):
+        query = LookupQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        dossier = find_for_lookup(query.validated_data["code"], query.validated_data["phone"])
+        if dossier is None:
+            raise NotFound(NO_MATCH)
+        return Response(PublicDossierSerializer(dossier).data)

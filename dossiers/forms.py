@@ -1,0 +1,488 @@
+"""Forms of the citizen's pages: the account, online filing, the answers a citizen gives on
+the dossier page (supplement, withdrawal, rating) and the public lookup. The desk's forms
+live in desk_forms.py."""
+
+import re
+
+from django import forms
+from django.conf import settings
+from django.contrib.auth import get_user_model, password_validation
+from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.models import Group
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from core.models import Unit, UnitKind, phone_validator
+from core.phones import normalise_phone
+from core.roles import Role
+from procedures.models import Level
+from procedures.search import fold
+
+from . import services
+from .desk_forms import UploadsField
+from .models import Satisfaction, service_unit
+from .selectors import find_for_lookup
+from .uploads import check_upload
+
+User = get_user_model()
+
+ID_NUMBER = re.compile(r"^\d{12}$")
+# What a browser may offer in its file picker; the content check decides what is accepted.
+UPLOAD_ACCEPT = ".pdf,.jpg,.jpeg,.png,.docx," + ",".join(settings.ONESTOP_UPLOAD_TYPES)
+LOOKUP_NO_MATCH = _(
+    "No dossier matches this code and phone number. Check both against your receipt and try again."
+)
+
+
+# --- shared fields --------------------------------------------------------------------
+
+
+class PhoneField(forms.CharField):
+    """A Vietnamese phone number typed any usual way ("0912 345 678", "+84912345678"),
+    cleaned to the national form the portal stores ("0912345678")."""
+
+    default_validators = [phone_validator]
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("max_length", 20)
+        kwargs.setdefault(
+            "widget",
+            forms.TextInput(attrs={"type": "tel", "inputmode": "tel", "autocomplete": "tel"}),
+        )
+        super().__init__(**kwargs)
+
+    def to_python(self, value):
+        return normalise_phone(super().to_python(value))
+
+
+class IdNumberField(forms.CharField):
+    """The 12-digit citizen ID (CCCD); spaces typed between the groups are dropped."""
+
+    default_error_messages = {"invalid": _("A citizen ID (CCCD) number has exactly 12 digits.")}
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("label", _("Citizen ID (CCCD)"))
+        kwargs.setdefault("max_length", 20)
+        kwargs.setdefault("required", False)
+        kwargs.setdefault(
+            "widget", forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"})
+        )
+        super().__init__(**kwargs)
+
+    def to_python(self, value):
+        return re.sub(r"[\s.\-]", "", super().to_python(value))
+
+    def validate(self, value):
+        super().validate(value)
+        if value and not ID_NUMBER.match(value):
+            raise ValidationError(self.error_messages["invalid"], code="invalid")
+
+
+class UploadField(forms.FileField):
+    """One file, checked by its content and size (dossiers.uploads) with the same message
+    the services would give."""
+
+    widget = forms.FileInput(attrs={"accept": UPLOAD_ACCEPT})
+
+    def __init__(self, **kwargs):
+        # An empty file gets check_upload's message, which names the file.
+        kwargs.setdefault("allow_empty_file", True)
+        super().__init__(**kwargs)
+
+    def validate(self, value):
+        super().validate(value)
+        if value:
+            check_upload(value)
+
+
+def full_name(user):
+    """A Vietnamese full name puts the family name first: "Nguyễn Văn" + "An"."""
+    return " ".join(part for part in (user.last_name, user.first_name) if part)
+
+
+def split_full_name(name):
+    """(family and middle names, given name) — the last word is the given name."""
+    family, _sep, given = " ".join(name.split()).rpartition(" ")
+    return family, given
+
+
+# --- the account ----------------------------------------------------------------------
+
+
+class SignupForm(forms.Form):
+    full_name = forms.CharField(
+        label=_("Full name"),
+        max_length=150,
+        error_messages={"required": _("Enter your full name.")},
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+    )
+    phone = PhoneField(
+        label=_("Mobile phone number"),
+        help_text=_("You log in with this number, and the desk uses it to reach you."),
+        error_messages={"required": _("Enter your phone number.")},
+    )
+    email = forms.EmailField(
+        label=_("E-mail"),
+        required=False,
+        help_text=_("Optional; notices about your dossiers are sent to it."),
+        error_messages={"invalid": _("Enter a valid e-mail address, e.g. an@example.vn.")},
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+    id_number = IdNumberField(help_text=_("Optional; 12 digits. It fills in your filings."))
+    password1 = forms.CharField(
+        label=_("Password"),
+        strip=False,
+        error_messages={"required": _("Choose a password.")},
+        help_text=_("At least 8 characters, not only digits, and not a common password."),
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+    password2 = forms.CharField(
+        label=_("Password again"),
+        strip=False,
+        error_messages={"required": _("Type the password a second time.")},
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+    duplicate_phone = _(
+        "An account with this phone number already exists. Log in with it, or ask the desk "
+        "to reset its password."
+    )
+
+    def clean_full_name(self):
+        return " ".join(self.cleaned_data["full_name"].split())
+
+    def clean_phone(self):
+        phone = self.cleaned_data["phone"]
+        if User.objects.filter(Q(phone=phone) | Q(username=phone)).exists():
+            raise ValidationError(self.duplicate_phone, code="duplicate")
+        return phone
+
+    def clean(self):
+        cleaned = super().clean()
+        first, second = cleaned.get("password1"), cleaned.get("password2")
+        if first and second and first != second:
+            self.add_error("password2", _("The two passwords differ; type the same one twice."))
+        elif first:
+            try:
+                password_validation.validate_password(first, self._new_user())
+            except ValidationError as error:
+                self.add_error("password1", error)
+        return cleaned
+
+    def _new_user(self):
+        data = self.cleaned_data
+        family, given = split_full_name(data.get("full_name", ""))
+        phone = data.get("phone", "")
+        return User(
+            username=phone,
+            phone=phone,
+            first_name=given,
+            last_name=family,
+            email=data.get("email", ""),
+            id_number=data.get("id_number", ""),
+        )
+
+    def save(self):
+        """The new citizen account. The user name is the phone number, unique in the
+        database, so two sign-ups racing with one number cannot both succeed."""
+        user = self._new_user()
+        user.set_password(self.cleaned_data["password1"])
+        with transaction.atomic():
+            user.save()
+            user.groups.add(Group.objects.get(name=Role.CITIZEN))
+        return user
+
+
+def login_name(typed):
+    """The user name to authenticate: citizens may log in with their phone number however
+    they type it; staff keep their user names."""
+    phone = normalise_phone(typed)
+    try:
+        phone_validator(phone)
+    except ValidationError:
+        return typed
+    if User.objects.filter(username=phone).exists():
+        return phone
+    names = list(User.objects.filter(phone=phone, is_active=True).values_list("username")[:2])
+    return names[0][0] if len(names) == 1 else typed
+
+
+class LoginForm(AuthenticationForm):
+    error_messages = {
+        **AuthenticationForm.error_messages,
+        "invalid_login": _(
+            "The phone number (or user name) or the password is wrong. Passwords are "
+            "case-sensitive."
+        ),
+    }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        username = self.fields["username"]
+        username.label = _("Phone number or user name")
+        username.error_messages["required"] = _("Enter your phone number or user name.")
+        username.widget.attrs.update({"autocomplete": "username", "inputmode": "text"})
+        self.fields["password"].error_messages["required"] = _("Enter your password.")
+
+    def clean_username(self):
+        return login_name(self.cleaned_data["username"].strip())
+
+
+# --- online filing --------------------------------------------------------------------
+
+# Scraped catalogues mix guidance into the document list: a "Lưu ý" case, or lines such as
+# "Trường hợp … thì …" or "Đối với giấy tờ …:" with nothing to hand in.
+NOTE_CASES = ("luu y", "ghi chu", "chu y")
+NOTE_OPENINGS = (*NOTE_CASES, "truong hop", "doi voi", "nguoi tiep nhan", "co quan", "*")
+# A document asked for only in some situations ("Trường hợp …", "… trong trường hợp ủy
+# quyền", "(nếu có)") cannot be compulsory for everyone. "Giấy chứng sinh; trường hợp không
+# có …" names an alternative, not a condition, so a mere "trường hợp" is not enough.
+CONDITIONAL_OPENINGS = ("truong hop", "neu ")
+CONDITIONAL_MARKS = ("trong truong hop", "(neu ", "neu co)")
+
+
+def is_note(document):
+    if fold(document.case).startswith(NOTE_CASES):
+        return True
+    name = fold(document.name)
+    hands_in_nothing = document.originals + document.copies == 0
+    return hands_in_nothing and (name.startswith(NOTE_OPENINGS) or name.endswith(":"))
+
+
+def upload_required(document):
+    name = fold(document.name)
+    conditional = name.startswith(CONDITIONAL_OPENINGS) or any(
+        mark in name for mark in CONDITIONAL_MARKS
+    )
+    return document.is_required and document.originals + document.copies > 0 and not conditional
+
+
+def receiving_units(procedure):
+    """Where a citizen may file ``procedure``: the offices serving its handling units (a
+    one-stop centre stands for its parent unit). A procedure listing no handling unit can
+    be filed at any desk of its level: a ward or commune, or a unit with a one-stop
+    centre."""
+    listed = {service_unit(unit).pk for unit in procedure.handling_units.all()}
+    if listed:
+        units = Unit.objects.filter(pk__in=listed)
+    elif procedure.level == Level.COMMUNE:
+        units = Unit.objects.filter(kind__in=[UnitKind.WARD, UnitKind.COMMUNE])
+    else:
+        units = Unit.objects.filter(children__kind=UnitKind.CENTRE)
+    return units.filter(is_active=True).distinct().order_by("path")
+
+
+class DocumentSlot:
+    """One required document on the filing form: the catalogue entry and its upload field
+    (None for guidance lines)."""
+
+    def __init__(self, document, field=None):
+        self.document = document
+        self.field = field
+
+
+class FilingForm(forms.Form):
+    receiving_unit = forms.ModelChoiceField(
+        label=_("Where to file"),
+        queryset=Unit.objects.none(),
+        empty_label=_("Choose the office that receives the dossier"),
+        error_messages={
+            "required": _("Choose the office that receives the dossier."),
+            "invalid_choice": _("This office does not receive this procedure; choose another."),
+        },
+    )
+    applicant_name = forms.CharField(
+        label=_("Full name"),
+        max_length=255,
+        error_messages={"required": _("Enter the applicant's full name.")},
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+    )
+    applicant_phone = PhoneField(
+        label=_("Phone"),
+        help_text=_("With the dossier code, it lets you follow the dossier on the lookup page."),
+        error_messages={"required": _("Enter the applicant's phone number.")},
+    )
+    applicant_email = forms.EmailField(
+        label=_("E-mail"),
+        required=False,
+        error_messages={"invalid": _("Enter a valid e-mail address, e.g. an@example.vn.")},
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+    applicant_id_number = IdNumberField()
+    applicant_address = forms.CharField(
+        label=_("Address"),
+        max_length=255,
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "street-address"}),
+    )
+    summary = forms.CharField(
+        label=_("Your request"),
+        max_length=2000,
+        required=False,
+        help_text=_("In a few words, e.g. “Birth registration for my son Nguyễn Văn Bình”."),
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def __init__(self, *args, procedure, units, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.procedure = procedure
+        self.fields["receiving_unit"].queryset = units
+        if len(units) == 1:
+            self.fields["receiving_unit"].initial = units[0].pk
+        self.slots = [self._slot(document) for document in procedure.documents.all()]
+        if not any(slot.field for slot in self.slots):
+            self.fields["document_any"] = UploadField(
+                label=_("The dossier's documents"),
+                error_messages={"required": _("Attach the dossier's documents.")},
+            )
+
+    def _slot(self, document):
+        if is_note(document):
+            return DocumentSlot(document)
+        name = f"document_{document.pk}"
+        self.fields[name] = UploadField(
+            label=document.name,
+            required=upload_required(document),
+            error_messages={"required": _("Attach this document.")},
+        )
+        return DocumentSlot(document, name)
+
+    def document_groups(self):
+        """[(case, [(document, bound upload field)], [guidance documents])] in catalogue
+        order."""
+        groups = {}
+        for slot in self.slots:
+            uploads, notes = groups.setdefault(slot.document.case.strip(), ([], []))
+            if slot.field:
+                uploads.append((slot.document, self[slot.field]))
+            else:
+                notes.append(slot.document)
+        return [(case, uploads, notes) for case, (uploads, notes) in groups.items()]
+
+    def clean(self):
+        cleaned = super().clean()
+        if not self.files:
+            raise ValidationError(
+                _("Attach at least one document of the dossier."), code="no_documents"
+            )
+        return cleaned
+
+    def uploads(self):
+        documents = {slot.field: slot.document for slot in self.slots if slot.field}
+        return [
+            services.Upload(file, documents.get(name))
+            for name, file in self.cleaned_data.items()
+            if name.startswith("document_") and file
+        ]
+
+    def intake(self):
+        data = self.cleaned_data
+        return services.Intake(
+            procedure=self.procedure,
+            applicant=services.Applicant(
+                name=" ".join(data["applicant_name"].split()),
+                phone=data["applicant_phone"],
+                id_number=data["applicant_id_number"],
+                email=data["applicant_email"],
+                address=data["applicant_address"],
+            ),
+            summary=data["summary"].strip(),
+            uploads=self.uploads(),
+        )
+
+
+def applicant_initial(user):
+    """What the filing form knows of the applicant from the account."""
+    return {
+        "applicant_name": full_name(user),
+        "applicant_phone": user.phone,
+        "applicant_email": user.email,
+        "applicant_id_number": user.id_number,
+        "applicant_address": user.address,
+    }
+
+
+# --- the citizen's answers on the dossier page ----------------------------------------
+
+
+class SupplementForm(forms.Form):
+    files = UploadsField(
+        label=_("Supplemented documents"),
+        help_text=_("PDF, JPEG, PNG or DOCX; you may choose several files at once."),
+        widget=UploadsField.widget(attrs={"accept": UPLOAD_ACCEPT}),
+    )
+    note = forms.CharField(
+        label=_("Note for the desk"),
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        if not self.errors and not cleaned.get("files") and not cleaned.get("note", "").strip():
+            raise ValidationError(
+                _("Attach the documents asked for, or explain in the note."), code="empty"
+            )
+        return cleaned
+
+    def uploads(self):
+        return [services.Upload(file) for file in self.cleaned_data["files"]]
+
+
+class WithdrawalForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why do you withdraw the dossier?"),
+        max_length=2000,
+        error_messages={"required": _("Give the reason for withdrawing the dossier.")},
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    confirm = forms.BooleanField(
+        label=_("I understand that the dossier will no longer be handled."),
+        error_messages={"required": _("Tick the box to confirm the withdrawal.")},
+    )
+
+
+class RatingForm(forms.Form):
+    level = forms.ChoiceField(
+        label=_("How satisfied are you with the service?"),
+        choices=Satisfaction.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Choose one of the satisfaction levels.")},
+    )
+    comment = forms.CharField(
+        label=_("Comment"),
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+# --- the public lookup ----------------------------------------------------------------
+
+
+class LookupForm(forms.Form):
+    code = forms.CharField(
+        label=_("Dossier code"),
+        max_length=60,
+        help_text=_("As printed on your receipt, e.g. H26.45-261125-0007."),
+        error_messages={"required": _("Enter the dossier code.")},
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+    )
+    phone = PhoneField(
+        label=_("Applicant's phone number"),
+        help_text=_("The phone number given when the dossier was filed."),
+        error_messages={"required": _("Enter the phone number given with the dossier.")},
+    )
+
+    dossier = None
+
+    def clean(self):
+        cleaned = super().clean()
+        if not self.errors:
+            self.dossier = find_for_lookup(cleaned["code"], cleaned["phone"])
+            if self.dossier is None:
+                raise ValidationError(LOOKUP_NO_MATCH, code="no_match")
+        return cleaned

@@ -1,0 +1,240 @@
+"""The leaders' dashboard (issue 6, item 5): what it shows for a reader, a period and a unit.
+
+Dossier figures are the flows of ``reform_index.flows`` (the nightly roll-up plus a live
+count of the days after it, the same counts as ``dossiers.statistics.on_time_report``), so
+they equal a direct count of the dossiers. "Overdue now" and "at risk" are live lists,
+since they change by the minute. Every figure is limited to what the reader may see: the
+receiving units of ``dossiers.reports.report_units`` and the dossiers of
+``Dossier.objects.visible_to``. See docs/dashboard.md for the definitions.
+"""
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from django.conf import settings
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from core.models import Unit, UnitKind
+from core.selectors import scored_units
+from core.workdays import TZ
+from dossiers import selectors as dossier_selectors
+from dossiers.reports import REPORT_ROLES, report_units
+from dossiers.statistics import ReportRow
+
+from . import flows, selectors
+
+LIST_LENGTH = 20
+PRESETS = ("this_month", "this_quarter", "this_year")
+# Units that never receive dossiers in their own name: a centre receives them for its
+# parent, departments handle what a desk received.
+NON_RECEIVING_KINDS = (UnitKind.CENTRE, UnitKind.DEPARTMENT)
+
+
+def can_see_dashboard(user):
+    return user.is_authenticated and (user.is_superuser or user.has_role(*REPORT_ROLES))
+
+
+# --- periods and scope ---------------------------------------------------------------------
+
+
+def preset_period(name, today):
+    """(first, last) of a named period ending today: this month, quarter or year."""
+    if name == "this_month":
+        first = today.replace(day=1)
+    elif name == "this_quarter":
+        first = date(today.year, 3 * ((today.month - 1) // 3) + 1, 1)
+    elif name == "this_year":
+        first = date(today.year, 1, 1)
+    else:
+        raise ValueError(f"Unknown period {name!r}.")
+    return first, today
+
+
+def filter_units(user):
+    """The units a user may narrow the dashboard to: the receiving units of their scope."""
+    units = report_units(user)
+    units = Unit.objects.all() if units is None else units
+    return units.exclude(kind__in=NON_RECEIVING_KINDS).order_by("path")
+
+
+def figure_units(user, unit=None):
+    """The receiving units the figures count: the user's report units, narrowed to the
+    subtree of ``unit``. None means every unit (a superuser without a filter)."""
+    units = report_units(user)
+    if unit is None:
+        return units
+    chosen = Unit.objects.subtree(unit)
+    return chosen if units is None else units.filter(pk__in=chosen.values("pk"))
+
+
+# --- the dashboard -------------------------------------------------------------------------
+
+
+@dataclass
+class LiveList:
+    """A live list of dossiers: its full size and its first rows."""
+
+    count: int
+    rows: list
+
+
+@dataclass
+class Ranking:
+    year: int
+    title: str
+    rows: list  # selectors.RankingRow, best first
+
+
+@dataclass
+class DashboardFigures:
+    first: date
+    last: date
+    unit: Unit | None
+    totals: ReportRow
+    comparison: list
+    by_unit: list
+    by_field: list
+    by_month: list
+    overdue: LiveList
+    at_risk: LiveList
+    at_risk_hours: int
+    ranking: Ranking | None
+    now: datetime
+
+
+def dashboard_figures(user, first, last, unit=None, now=None):
+    """Everything the dashboard shows for ``user`` over days first..last (days after
+    today count nothing yet), optionally narrowed to ``unit`` and below. The number of
+    queries does not grow with the data."""
+    now = now or timezone.now()
+    last = min(last, timezone.localdate(now))
+    units = figure_units(user, unit)
+    unit_ids = None if units is None else list(units.values_list("pk", flat=True))
+    table = flows.flow_table(first, last, unit_ids)
+    by_unit = flows.rows_by(table, flows.UNIT)
+    return DashboardFigures(
+        first=first,
+        last=last,
+        unit=unit,
+        totals=combine(by_unit, "", _("All units")),
+        comparison=town_and_wards(by_unit),
+        by_unit=by_unit,
+        by_field=flows.rows_by(table, flows.FIELD),
+        by_month=flows.rows_by_month(table, first, last),
+        overdue=_live_list(dossier_selectors.overdue(user, now), unit, "due_at"),
+        at_risk=_live_list(dossier_selectors.due_soon(user, now), unit, "due_at"),
+        at_risk_hours=settings.ONESTOP_DUE_SOON_HOURS,
+        ranking=latest_ranking(),
+        now=now,
+    )
+
+
+def combine(rows, code, name):
+    """One ReportRow adding up the flows of ``rows`` (rates follow from the sums)."""
+    counts = [sum(getattr(row, flow) for row in rows) for flow in flows.FLOWS]
+    return flows.report_row(None, code, name, counts)
+
+
+def town_and_wards(by_unit):
+    """The town's own desk against its wards and communes (the units the index scores):
+    two combined rows, each only when it has units in the figures."""
+    ward_ids = set(scored_units().values_list("pk", flat=True))
+    town = [row for row in by_unit if row.key not in ward_ids]
+    wards = [row for row in by_unit if row.key in ward_ids]
+    groups = []
+    if town:
+        groups.append(combine(town, "town", ", ".join(row.name for row in town)))
+    if wards:
+        label = _("Wards and communes (%(count)s)") % {"count": len(wards)}
+        groups.append(combine(wards, "wards", label))
+    return groups
+
+
+def _live_list(dossiers, unit, order):
+    if unit is not None:
+        dossiers = dossiers.filter(receiving_unit__in=Unit.objects.subtree(unit).values("pk"))
+    return LiveList(
+        count=dossiers.count(),
+        rows=list(dossiers.select_related("procedure").order_by(order, "pk")[:LIST_LENGTH]),
+    )
+
+
+def latest_ranking():
+    """The ranking of the latest published scorecard, frozen at its publication."""
+    scorecard = selectors.latest_published()
+    if scorecard is None:
+        return None
+    return Ranking(scorecard.year, scorecard.title, selectors.ranking(scorecard))
+
+
+def dashboard_payload(figures):
+    """The dashboard's figures as plain JSON data (``/dashboard/data.json``)."""
+    return {
+        "from": figures.first.isoformat(),
+        "to": figures.last.isoformat(),
+        "unit": figures.unit.code if figures.unit else None,
+        "generated_at": timezone.localtime(figures.now, TZ).isoformat(),
+        "totals": _row_data(figures.totals),
+        "comparison": [_row_data(row) for row in figures.comparison],
+        "units": [_row_data(row) for row in figures.by_unit],
+        "fields": [_row_data(row) for row in figures.by_field],
+        "months": [_row_data(row) for row in figures.by_month],
+        "overdue": _live_data(figures.overdue),
+        "at_risk": {**_live_data(figures.at_risk), "hours": figures.at_risk_hours},
+        "ranking": _ranking_data(figures.ranking),
+    }
+
+
+def _row_data(row):
+    return {
+        "code": str(row.code),
+        "name": str(row.name),
+        **{flow: getattr(row, flow) for flow in flows.FLOWS},
+        "on_time_rate": row.on_time_rate,
+        "online_share": row.online_share,
+        "satisfaction_rate": row.satisfaction_rate,
+    }
+
+
+def _live_data(live):
+    return {
+        "count": live.count,
+        "dossiers": [
+            {
+                "code": dossier.code,
+                "procedure": dossier.procedure.name,
+                "receiving_unit": dossier.receiving_unit.code,
+                "handling_unit": dossier.handling_unit.display_name,
+                "handler": _person(dossier.handler),
+                "due_at": timezone.localtime(dossier.due_at, TZ).isoformat(),
+            }
+            for dossier in live.rows
+        ],
+    }
+
+
+def _person(user):
+    if user is None:
+        return None
+    return f"{user.last_name} {user.first_name}".strip() or user.username
+
+
+def _ranking_data(ranking):
+    if ranking is None:
+        return None
+    return {
+        "year": ranking.year,
+        "title": ranking.title,
+        "rows": [
+            {
+                "rank": row.rank,
+                "unit": row.unit_code,
+                "name": row.unit_name,
+                "total": None if row.total is None else float(row.total),
+                "grade": row.grade,
+                "change": row.change,
+            }
+            for row in ranking.rows
+        ],
+    }

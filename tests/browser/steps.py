@@ -1,0 +1,66 @@
+"""Steps and seeds the browser tests share."""
+
+from pathlib import Path
+from types import SimpleNamespace
+
+from playwright.sync_api import expect
+
+from core.models import UnitKind
+from reform_index import services
+from tests.factories import UnitFactory
+from tests.reform_index.conftest import appraise_all, build_tree, self_assess_all
+from tests.reform_index.factories import ScorecardFactory
+from tests.security.world import PASSWORD, build_world
+
+ROOT = Path(__file__).resolve().parents[2]
+AXE = ROOT / "static" / "vendor" / "axe-core" / "axe.min.js"
+INDEX_YEAR = 2026
+# (A.1, A.2) appraised per ward: Lê Lợi comes first, Ngô Quyền second.
+POINTS = {"H26.45.01": (6, 4), "H26.45.02": (3, 2)}
+
+
+def log_in(page, shots, username):
+    page.goto("/accounts/login/")
+    page.locator("#id_username").fill(username)
+    page.locator("#id_password").fill(PASSWORD)
+    shots(page, "login")
+    page.locator("form.panel").get_by_role("button").click()
+    expect(page.locator("#id_username")).to_have_count(0)
+
+
+def publish_index():
+    """The world's dossiers, two wards of the town, and the year's index published."""
+    world = build_world()
+    town = world.units["town"]
+    wards = [
+        UnitFactory(code=code, name=name, kind=UnitKind.WARD, parent=town)
+        for code, name in (("H26.45.01", "Phường Lê Lợi"), ("H26.45.02", "Phường Ngô Quyền"))
+    ]
+    people = SimpleNamespace(
+        wards=wards, officer=world.users["index"], leader=world.users["leader"]
+    )
+    scorecard = build_tree(ScorecardFactory(year=INDEX_YEAR, title="Chỉ số CCHC năm 2026"))
+    services.open_self_assessment(scorecard, people.officer)
+    self_assess_all(scorecard, people)
+    services.open_appraisal(scorecard, people.officer)
+    appraise_all(scorecard, people, POINTS)
+    services.publish(scorecard, people.leader)
+    return wards
+
+
+def serious_violations(page):
+    """axe-core's violations of impact serious or critical on the page as it stands."""
+    page.add_script_tag(path=str(AXE))
+    violations = page.evaluate(
+        "async () => (await axe.run(document, {resultTypes: ['violations']})).violations"
+    )
+    return [
+        {
+            "rule": violation["id"],
+            "impact": violation["impact"],
+            "help": violation["help"],
+            "where": [node["target"] for node in violation["nodes"]][:5],
+        }
+        for violation in violations
+        if violation["impact"] in {"serious", "critical"}
+    ]

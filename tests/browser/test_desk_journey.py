@@ -1,0 +1,89 @@
+"""A desk officer's day with one online filing, in the browser: log in, receive it from the
+queue, print the receipt, transfer it to the justice office, and — once the office has
+recorded the result — hand it back to the applicant."""
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from dossiers import services
+from dossiers.models import Dossier, Status
+from tests.browser.steps import log_in
+from tests.security.world import (
+    birth_registration,
+    build_units,
+    build_users,
+    intake,
+    pdf_upload,
+    png_upload,
+)
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture
+def filing():
+    units = build_units()
+    users = build_users(units)
+    procedure = birth_registration(units)
+    dossier = services.file_online(
+        users["citizen"],
+        intake(procedure, uploads=[pdf_upload(), png_upload()]),
+        units["town"],
+    )
+    return dossier, units, users
+
+
+def act(page, action, **fields):
+    """Open the action's panel on the desk's dossier screen, fill it in and send it."""
+    form = page.locator(f'form.action-form[action$="/{action}/"]')
+    panel = page.locator("details.action").filter(has=form)
+    if panel.get_attribute("open") is None:
+        panel.locator("summary").click()
+    for name, value in fields.items():
+        form.locator(f'[name="{action}-{name}"]').select_option(value)
+    form.get_by_role("button").click()
+
+
+def test_desk_receives_prints_transfers_and_returns(page, context, shots, filing):
+    dossier, units, users = filing
+    log_in(page, shots, "desk")
+
+    page.goto("/desk/queue/")
+    row = page.locator("tr").filter(has_text=dossier.code)
+    expect(row).to_be_visible()
+    shots(page, "online queue")
+    row.locator('form[action$="/receive/"]').get_by_role("button").click()
+    expect(page.locator(".messages")).to_contain_text(dossier.code)
+    shots(page, "received from the queue")
+    assert Dossier.objects.get(pk=dossier.pk).status == Status.RECEIVED
+
+    page.goto(f"/desk/dossiers/{dossier.code}/")
+    expect(page.locator("h1.code")).to_have_text(dossier.code)
+    shots(page, "dossier screen")
+    with context.expect_page() as receipt_tab:
+        page.locator(f'a[href="/print/{dossier.code}/receipt/"]').click()
+    receipt = receipt_tab.value
+    receipt.wait_for_load_state()
+    expect(receipt.locator("body")).to_contain_text(dossier.code)
+    shots(receipt, "receipt to print")
+    receipt.close()
+
+    act(page, "transfer", to_unit=str(units["town_justice"].pk))
+    expect(page.locator(".messages")).to_contain_text(dossier.code)
+    shots(page, "transferred")
+    transferred = Dossier.objects.get(pk=dossier.pk)
+    assert (transferred.status, transferred.handling_unit) == (
+        Status.IN_PROGRESS,
+        units["town_justice"],
+    )
+
+    services.resolve(transferred, users["spec"], note="Đã cấp giấy khai sinh")
+    page.reload()
+    expect(page.locator(".status-box")).to_contain_text(re.compile(r"\S"))
+    shots(page, "result ready")
+    act(page, "return")
+    expect(page.locator(".messages")).to_contain_text(dossier.code)
+    shots(page, "result returned")
+    assert Dossier.objects.get(pk=dossier.pk).status == Status.RETURNED

@@ -1,0 +1,126 @@
+"""The counter intake form: fast happy path, and bad input kept with inline errors."""
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from dossiers.models import Attachment, Dossier, Status
+from tests.procedures.factories import ProcedureFactory
+
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+URL = "/desk/intake/"
+
+
+def form_data(**overrides):
+    data = {
+        "procedure": "1.001193 — Đăng ký khai sinh",
+        "channel": "counter",
+        "applicant_kind": "person",
+        "applicant_name": "  Trần   Thị Bích ",
+        "applicant_phone": "0912 345 678",
+        "applicant_id_number": "001090000001",
+        "applicant_email": "bich@example.vn",
+        "applicant_address": "Phường Lê Lợi",
+        "summary": "Khai sinh cho con thứ hai",
+    }
+    return {**data, **overrides}
+
+
+@pytest.fixture
+def desk_client(client, org, clock):
+    client.force_login(org.desk_officer)
+    return client
+
+
+def test_the_form_offers_published_procedures_and_focuses_the_first_field(desk_client, org):
+    ProcedureFactory(code="9.000001", name="Thủ tục chưa công khai", published=False)
+    html = desk_client.get(URL).content.decode()
+    assert '<option value="1.001193 — Đăng ký khai sinh">' in html
+    assert "9.000001" not in html
+    assert 'list="procedure-options"' in html
+    assert html.index("autofocus") < html.index('name="applicant_name"')
+    assert 'enctype="multipart/form-data"' in html
+
+
+def test_happy_path_receives_at_once_and_offers_the_receipt(desk_client, org):
+    upload = SimpleUploadedFile("to-khai.pdf", PDF, content_type="application/pdf")
+    response = desk_client.post(URL, {**form_data(), "files": [upload]})
+    dossier = Dossier.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == f"/desk/dossiers/{dossier.code}/"
+    assert dossier.status == Status.RECEIVED
+    assert (dossier.channel, dossier.receiving_unit) == ("counter", org.town)
+    assert (dossier.applicant_name, dossier.applicant_phone) == ("Trần Thị Bích", "0912345678")
+    assert dossier.due_at is not None
+    assert dossier.attachments.get().content_type == "application/pdf"
+    page = desk_client.get(response["Location"]).content.decode()
+    assert f'href="/print/{dossier.code}/receipt/"' in page
+    assert f'href="/print/{dossier.code}/receipt.pdf"' in page
+    assert "In giấy tiếp nhận" in page
+
+
+@pytest.mark.parametrize(
+    ("typed", "found"),
+    [
+        ("1.001193", "1.001193"),
+        ("đăng ký khai sinh", "1.001193"),
+        ("dang ky khai sinh", "1.001193"),
+    ],
+)
+def test_the_procedure_may_be_typed_by_code_or_name(desk_client, org, typed, found):
+    desk_client.post(URL, form_data(procedure=typed))
+    assert Dossier.objects.get().procedure.code == found
+
+
+def test_post_intake_is_recorded_by_its_channel(desk_client, org):
+    desk_client.post(URL, form_data(channel="post"))
+    assert Dossier.objects.get().channel == "post"
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("applicant_name", "   ", "Nhập họ và tên người nộp hồ sơ."),
+        ("applicant_phone", "12345", "Nhập số điện thoại Việt Nam hợp lệ"),
+        ("procedure", "9.999999", "Không có thủ tục hành chính nào đang công khai"),
+        ("applicant_id_number", "12ab", "Nhập số CCCD 12 chữ số"),
+        ("applicant_email", "not-an-email", "Nhập địa chỉ thư điện tử hợp lệ"),
+    ],
+)
+def test_bad_input_is_shown_inline_and_kept(desk_client, org, field, value, message):
+    data = form_data(**{field: value})
+    response = desk_client.post(URL, data)
+    assert response.status_code == 200
+    assert list(response.context["form"].errors) == [field]
+    html = response.content.decode()
+    assert message in html
+    assert "Khai sinh cho con thứ hai</textarea>" in html
+    assert 'value="Phường Lê Lợi"' in html
+    assert not Dossier.objects.exists()
+
+
+def test_an_ambiguous_name_asks_to_pick_from_the_list(desk_client, org):
+    ProcedureFactory(code="1.001194", name="Đăng ký khai sinh có yếu tố nước ngoài")
+    response = desk_client.post(URL, form_data(procedure="khai sinh"))
+    assert response.status_code == 200
+    assert "Có nhiều thủ tục khớp" in str(response.context["form"].errors["procedure"])
+    assert not Dossier.objects.exists()
+
+
+def test_a_renamed_executable_is_refused_and_nothing_is_saved(desk_client, org):
+    fake = SimpleUploadedFile("giay-to.pdf", b"MZ\x90\x00" + b"\x00" * 200)
+    response = desk_client.post(URL, {**form_data(), "files": [fake]})
+    assert response.status_code == 200
+    errors = response.context["form"].errors
+    assert list(errors) == ["files"]
+    assert "giay-to.pdf" in errors["files"][0]
+    assert "chọn lại tệp" in response.content.decode()
+    assert not Dossier.objects.exists()
+    assert not Attachment.objects.exists()
+
+
+def test_a_staff_member_who_is_not_a_desk_officer_gets_the_services_reason(client, org, clock):
+    client.force_login(org.specialist)
+    response = client.post(URL, form_data())
+    assert response.status_code == 200
+    assert response.context["form"].non_field_errors()
+    assert not Dossier.objects.exists()

@@ -1,0 +1,107 @@
+"""The demo index (two years, ~50 inspections, idempotent) and the Celery tasks."""
+
+from datetime import date, datetime
+
+import pytest
+import time_machine
+
+from core import demo as core_demo
+from core.workdays import TZ
+from reform_index import demo, services, tasks
+from reform_index.models import (
+    Assessment,
+    AssessmentState,
+    Inspection,
+    Score,
+    Scorecard,
+    ScorecardState,
+)
+from tests.reform_index.conftest import YEAR, assessment_of, self_assess_all
+
+TODAY = datetime(2026, 11, 25, 10, 0, tzinfo=TZ)
+
+
+@pytest.fixture
+def seeded(db):
+    with time_machine.travel(TODAY, tick=False):
+        core_demo.seed_units(lambda _line: None)
+        core_demo.seed_users(lambda _line: None)
+        lines = []
+        demo.seed(lines.append)
+    return lines
+
+
+def test_demo_has_last_year_published_and_this_year_under_appraisal(seeded):
+    last, this = Scorecard.objects.order_by("year")
+    assert (last.year, last.state) == (2025, ScorecardState.PUBLISHED)
+    assert (this.year, this.state) == (2026, ScorecardState.APPRAISAL)
+    # 8 areas, 31 criteria, 17 sub-criteria.
+    assert last.criteria.count() == this.criteria.count() == 56
+    assert sum(c.max_points for c in last.criteria.filter(parent=None)) == 100
+    assert last.criteria.filter(kind="automatic").count() == 6
+    ranks = sorted(last.assessments.values_list("rank", flat=True))
+    assert len(ranks) == 15 and ranks[0] == 1 and all(ranks)
+    assert set(last.assessments.values_list("grade", flat=True)) <= {
+        "Xuất sắc",
+        "Tốt",
+        "Khá",
+        "Trung bình",
+        "Yếu",
+    }
+    assert this.assessments.filter(state=AssessmentState.APPRAISED).count() == 12
+    assert not Score.objects.filter(
+        assessment__scorecard=this, criterion__kind="automatic", computed_at=None
+    ).exists()
+
+
+def test_demo_inspections_span_two_years_and_none_lies_ahead(seeded):
+    inspections = Inspection.objects.all()
+    assert 45 <= inspections.count() <= 55
+    assert {i.date.year for i in inspections} == {2025, 2026}
+    assert max(i.date for i in inspections) < date(2026, 11, 25)
+    assert inspections.filter(violations__gt=0).exists()
+    assert inspections.filter(published=True).count() > inspections.count() / 2
+    assert all(i.findings for i in inspections.filter(violations__gt=0))
+
+
+def test_demo_is_idempotent(seeded):
+    before = (Scorecard.objects.count(), Assessment.objects.count(), Inspection.objects.count())
+    frozen = list(Assessment.objects.values_list("pk", "total", "rank"))
+    with time_machine.travel(TODAY, tick=False):
+        lines = []
+        demo.seed(lines.append)
+    assert "already there" in " ".join(lines)
+    after = (Scorecard.objects.count(), Assessment.objects.count(), Inspection.objects.count())
+    assert after == before
+    assert list(Assessment.objects.values_list("pk", "total", "rank")) == frozen
+
+
+def test_demo_without_units_adds_nothing(db):
+    lines = []
+    demo.seed(lines.append)
+    assert "nothing added" in lines[0] and not Scorecard.objects.exists()
+
+
+class TestTasks:
+    def test_compute_task_computes_an_open_scorecard(self, opened, town, make_dossier):
+        make_dossier(town.ward, resolved=date(YEAR, 3, 3), verdict="early")
+        assert tasks.compute_scorecard.delay(opened.pk).get() == 3 * 2
+        score = Score.objects.get(assessment__unit=town.ward, criterion__code="B.1")
+        assert (score.numerator, score.denominator, score.auto_points) == (1, 1, 5)
+
+    def test_compute_task_for_one_assessment(self, opened, town):
+        assessment = assessment_of(opened, town.ward)
+        assert tasks.compute_assessment.delay(assessment.pk).get() == 2
+
+    def test_tasks_leave_drafts_published_and_missing_ids_alone(self, scorecard, town):
+        assert tasks.compute_scorecard.delay(scorecard.pk).get() == 0
+        assert tasks.compute_scorecard.delay(999999).get() == 0
+        assert tasks.compute_assessment.delay(999999).get() == 0
+        scorecard.state = ScorecardState.PUBLISHED
+        scorecard.save()
+        assert tasks.compute_scorecard.delay(scorecard.pk).get() == 0
+
+    def test_nightly_task_computes_every_open_scorecard(self, opened, town):
+        self_assess_all(opened, town)
+        services.open_appraisal(opened, town.officer)
+        assert tasks.compute_open_scorecards.delay().get() == {opened.pk: 6}
