@@ -38,8 +38,7 @@ def main():
 
     total = Dossier.objects.count()
     print(f"{total:,} dossiers")
-    now = Dossier.objects.clock_running().order_by("-due_at").values_list("due_at", flat=True)
-    now = (now.first() or timezone.now()) - timedelta(days=2)
+    now = timezone.now()
     Reminder.objects.all().delete()
 
     for name, sweep in (
