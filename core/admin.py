@@ -33,7 +33,14 @@ class UserAdmin(DjangoUserAdmin):
     )
 
     def get_queryset(self, request):
-        return super().get_queryset(request).prefetch_related("groups")
+        users = super().get_queryset(request).prefetch_related("groups")
+        if request.user.is_superuser:
+            return users
+        # Leaders read the accounts of the staff under them; citizens' accounts (names,
+        # phone numbers) and other units' staff are not theirs to browse.
+        if request.user.unit is None:
+            return users.none()
+        return users.filter(unit__in=Unit.objects.subtree(request.user.unit))
 
     @admin.display(description=_("roles"))
     def roles(self, obj):

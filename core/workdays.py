@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from enum import StrEnum
+from functools import cached_property
 from itertools import pairwise
 from zoneinfo import ZoneInfo
 
@@ -66,7 +67,7 @@ class WorkingCalendar:
             return True
         return day not in self.holidays and day.weekday() in self.workweek
 
-    @property
+    @cached_property
     def hours_per_day(self) -> timedelta:
         return sum((_span(start, end) for start, end in self.periods), timedelta())
 

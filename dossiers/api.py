@@ -7,7 +7,6 @@ from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_
 from rest_framework import mixins, status
 from rest_framework.decorators import action
 from rest_framework.exceptions import APIException, NotFound, PermissionDenied, ValidationError
-from rest_framework.pagination import PageNumberPagination
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
@@ -15,6 +14,7 @@ from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 from rest_framework.viewsets import GenericViewSet
 
+from core.pagination import EstimatedCountPagination
 from core.roles import Role
 
 from . import services
@@ -46,7 +46,7 @@ ERRORS = {
 }
 
 
-class DossierPagination(PageNumberPagination):
+class DossierPagination(EstimatedCountPagination):
     page_size_query_param = "page_size"
     max_page_size = 100
 

@@ -2,6 +2,7 @@
 ONESTOP_SMS_BACKEND to a class with ``send(phone, text)``."""
 
 import logging
+from collections import deque
 
 from django.conf import settings
 from django.utils.module_loading import import_string
@@ -12,7 +13,7 @@ logger = logging.getLogger(__name__)
 class LoggingSmsBackend:
     """Writes messages to the log instead of sending them (development, tests)."""
 
-    sent = []  # kept for inspection in tests and the dev shell
+    sent = deque(maxlen=100)  # the latest, for inspection in tests and the dev shell
 
     def send(self, phone, text):
         logger.info("SMS to %s: %s", phone, text)

@@ -47,7 +47,10 @@ def live_schema(coverage):
     """The schema as any client reads it, from the running application (building it needs
     no query). ``coverage`` adds schemathesis's systematic cases (boundaries, missing and
     wrong-typed parameters) to the random ones: thousands of requests, so once, as admin."""
-    config = SchemathesisConfig.from_dict({"phases": {"coverage": {"enabled": coverage}}})
+    # No crash cache: every run starts from the same seed, not from a previous run's finds.
+    config = SchemathesisConfig.from_dict(
+        {"cache": {"enabled": False}, "phases": {"coverage": {"enabled": coverage}}}
+    )
     return schemathesis.openapi.from_wsgi("/api/schema/", WSGIHandler(), config=config)
 
 

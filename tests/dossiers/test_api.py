@@ -104,8 +104,8 @@ class TestList:
             if n % 2:
                 services.transfer(dossier, org.desk_officer, to_unit=org.justice)
         client = login(org.leader)
-        # The user's unit and groups, then the page's count and rows.
-        with django_assert_num_queries(4):
+        # The user's unit and groups, the planner's estimate, then the page's count and rows.
+        with django_assert_num_queries(5):
             response = client.get(URL, {"page_size": 50})
         assert len(response.json()["results"]) == rows
 

@@ -91,8 +91,12 @@ def add_reform_index(world):
 
 
 def placeholders(world):
-    values = {"proc": BIRTH_REGISTRATION, "phone": CITIZEN_PHONE, "draft": DRAFT_YEAR}
-    values["published"] = PUBLISHED_YEAR
+    values = {
+        "proc": BIRTH_REGISTRATION,
+        "phone": CITIZEN_PHONE,
+        "draft": DRAFT_YEAR,
+        "published": PUBLISHED_YEAR,
+    }
     for letter, dossier in world.dossiers.items():
         values[letter] = dossier.code
         values[f"{letter}_pk"] = dossier.pk
@@ -161,7 +165,8 @@ def request(client, row, values, body_sets):
 
 
 def observe(client, row, values, body_sets):
-    """The cell this request earns, written in the notation of the table's cell."""
+    """(status, extra) of one request: for a GET, extra is the body (to look for markers);
+    for a write, "!" when it changed the world. Writes are rolled back either way."""
     if row.method == "GET":
         response = request(client, row, values, body_sets)
         return response.status_code, _body_text(response)

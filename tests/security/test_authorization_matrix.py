@@ -45,6 +45,7 @@ GET  /api/v1/dossiers/                                                       403
 GET  /api/v1/dossiers/{O}/                                                   403       200       404       200       404       200       404       200       404       200       200       200
 GET  /api/v1/dossiers/{O}/events/                                            403       200       404       200       404       200       404       200       404       200       200       200
 GET  /api/v1/dossiers/{X}/                                                   403       404       200       404       200       404       200       404       200       200       200       200
+GET  /api/v1/dossiers/{X}/events/                                            403       404       200       404       200       404       200       404       200       200       200       200
 POST /api/v1/dossiers/                                       filing          403       201!      201!      201!      400       403       403       403       403       403       403       403
 POST /api/v1/dossiers/{S}/receive/                           note            403       400       404       200!      404       404       404       400       404       400       400       200!
 POST /api/v1/dossiers/{S}/refuse/                            reason          403       400       404       200!      404       404       404       400       404       400       400       200!
@@ -65,6 +66,9 @@ GET  /api/v1/lookup/?code={O}&phone={phone}                                  200
 GET  /api/v1/lookup/?code={O}&phone=0900000000                               404       404       404       404       404       404       404       404       404       404       404       404
 GET  /api/v1/reports/on-time/                                                403       403       403       403       403       403       403       200       200       200       200       200
 GET  /api/v1/procedures/{proc}/                                              200       200       200       200       200       200       200       200       200       200       200       200
+GET  /api/v1/auth/token/                                                     405       405       405       405       405       405       405       405       405       405       405       405
+GET  /api/schema/                                                            200       200       200       200       200       200       200       200       200       200       200       200
+GET  /api/docs/                                                              200       200       200       200       200       200       200       200       200       200       200       200
 GET  /api/v1/reform-index/scorecards/                                        {C}       {C}       {C}       {C}       {C}       {C}       {C}       {CA}      {CA}      {CNA}     {CNA}     {CNA}
 GET  /api/v1/reform-index/scorecards/{draft}/                                404       404       404       404       404       404       404       404       404       200       200       200
 GET  /api/v1/reform-index/scorecards/{published}/ranking/                    200       200       200       200       200       200       200       200       200       200       200       200
@@ -102,6 +106,15 @@ POST /dossiers/{U}/supplement/                               page-supplement 302
 GET  /attachments/{O_att}/                                                   404       200       404       200       404       200       404       200       404       200       200       200
 GET  /lookup/?code={O}&phone={phone}                                         200       200       200       200       200       200       200       200       200       200       200       200
 
+# Reform index pages                                                         anon      citizen   citizen2  desk      desk2     spec      spec2     uleader   uleader2  leader    index     admin
+GET  /reform-index/                                                          200       200       200       200       200       200       200       200       200       200       200       200
+GET  /reform-index/{published}/                                              200       200       200       200       200       200       200       200       200       200       200       200
+GET  /reform-index/{draft}/                                                  404       404       404       404       404       404       404       404       404       404       404       404
+GET  /reform-index/inspections/                                              {I}       {I}       {I}       {I}       {I}       {I}       {I}       {IJ}      {I}       {IJ}      {IJ}      {IJ}
+GET  /reform-index/inspections/new/                                          302       403       403       403       403       403       403       403       403       403       200       200
+GET  /reform-index/work/                                                     302       403       403       403       403       403       403       200       200       200       200       200
+POST /reform-index/work/{draft}/open-self-assessment/        note            302       403       403       403       403       403       403       404       404       302!      302!      302!
+
 # Back office, dashboard and transparency                                    anon      citizen   citizen2  desk      desk2     spec      spec2     uleader   uleader2  leader    index     admin
 GET  /admin/                                                                 302       302       302       200       200       200       200       200       200       200       200       200
 GET  /admin/dossiers/dossier/                                                302       302       302       {OSPURT}  {X}       {OPURT}   {X}       {OSPURT}  {X}       {OSPURTX} {OSPURTX} {OSPURTX}
@@ -111,6 +124,8 @@ GET  /admin/procedures/procedure/                                            302
 GET  /dashboard/                                                             302       403       403       403       403       403       403       200       200       200       200       200
 GET  /dashboard/data.json                                                    403       403       403       403       403       403       403       200       200       200       200       200
 GET  /transparency/                                                          200       200       200       200       200       200       200       200       200       200       200       200
+GET  /transparency/data.json                                                 200       200       200       200       200       200       200       200       200       200       200       200
+GET  /transparency/data.csv                                                  200       200       200       200       200       200       200       200       200       200       200       200
 
 """
 ROWS = parse(MATRIX)
