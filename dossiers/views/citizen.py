@@ -13,7 +13,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.db import IntegrityError
 from django.forms.forms import NON_FIELD_ERRORS
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import path, register_converter, reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -40,14 +40,11 @@ from ..forms import (
 from ..models import Attachment, Dossier, Rating
 from ..serializers import mask_name
 from ..workflow import ACTION_LABELS, Action, available_actions
+from .files import attachment_response
 
 MY_DOSSIERS_PAGE_SIZE = 20
-# Served by the desk views; linked by path so this page works whichever lands first.
-DESK_DOSSIER_PATH = "/desk/dossiers/{code}/"
 DEFAULT_LOOKUP_RATE = "20/min"
 RATE_PERIODS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
-# Types a browser may show in place; anything else (DOCX) is offered as a download.
-INLINE_TYPES = frozenset({"application/pdf", "image/jpeg", "image/png"})
 
 
 class DossierCodeConverter:
@@ -249,7 +246,9 @@ def _render_dossier(request, dossier, bound=None, status=200):
         "apologies": dossier.apologies.all(),
         "rating": rating,
         "forms": answer_forms,
-        "desk_url": DESK_DOSSIER_PATH.format(code=dossier.code) if request.user.is_staff else "",
+        "desk_url": reverse("dossiers:desk-dossier", args=[dossier.code])
+        if request.user.is_staff
+        else "",
     }
     return render(request, "dossiers/citizen/dossier.html", context, status=status)
 
@@ -367,19 +366,7 @@ def attachment(request, pk):
     )
     if item is None:
         raise Http404(_("No such file."))
-    try:
-        handle = item.file.open("rb")
-    except OSError:
-        raise Http404(_("The file is missing from storage.")) from None
-    response = FileResponse(
-        handle,
-        content_type=item.content_type,
-        as_attachment=item.content_type not in INLINE_TYPES,
-        filename=item.original_name,
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return attachment_response(item)
 
 
 urlpatterns = [

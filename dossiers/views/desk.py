@@ -9,7 +9,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -24,6 +24,7 @@ from .. import selectors
 from ..desk_forms import ACTION_FORMS, QUEUE_ACTIONS, DeskListForm, IntakeForm, procedure_label
 from ..models import Status
 from ..workflow import Action, available_actions, refusal_reason
+from .files import attachment_response
 
 PAGE_SIZE = 25
 # Served by the printing views; linked by path so the desk works whichever lands first.
@@ -231,15 +232,7 @@ def print_links(dossier, has_supplements, has_apologies):
 def attachment(request, code, pk):
     """A dossier's file, for staff who may see the dossier."""
     dossier = _scoped_dossier(request, code)
-    item = get_object_or_404(dossier.attachments, pk=pk)
-    try:
-        handle = item.file.open("rb")
-    except FileNotFoundError:
-        raise Http404(_("The file is missing from storage.")) from None
-    response = FileResponse(handle, content_type=item.content_type, filename=item.original_name)
-    # Applicants' papers: no shared cache (a proxy, the next user of the desk PC) may keep them.
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return attachment_response(get_object_or_404(dossier.attachments, pk=pk))
 
 
 urlpatterns = [
