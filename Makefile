@@ -39,13 +39,19 @@ prepare: messages
 run: prepare
 	$(MANAGE) runserver $(HOST):$(PORT)
 
-## make test: ruff and the whole pytest suite on PostgreSQL (services started if stopped)
+## make test: ruff and the whole pytest suite on PostgreSQL (services started if stopped),
+## then the suite once more in random order; browser screenshots go to $(ARTIFACTS)/
 test: install-dev messages services
 	@scripts/ensure-system-packages.sh fonts-noto-core
+	@scripts/ensure-system-packages.sh chromium
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/ruff check .
 	TEST_DATABASE_URL=$(TEST_DATABASE_URL) TEST_REDIS_URL=$(TEST_REDIS_URL) \
 	ARTIFACTS_DIR=$(abspath $(ARTIFACTS)) $(VENV)/bin/pytest -p no:randomly $(PYTEST_ARGS)
+	@echo "Again in random order (pytest-randomly prints its seed; replay: make test SEED=…)"
+	TEST_DATABASE_URL=$(TEST_DATABASE_URL) TEST_REDIS_URL=$(TEST_REDIS_URL) \
+	ARTIFACTS_DIR=$(abspath $(ARTIFACTS))/random-order $(VENV)/bin/pytest -p randomly \
+	-p no:cacheprovider $(if $(SEED),--randomly-seed=$(SEED)) $(PYTEST_ARGS)
 
 services:
 	scripts/ensure-services.sh

@@ -142,32 +142,38 @@ def owe_monthly_reports(today=None):
 # --- delivery ------------------------------------------------------------------------------
 
 
-def deliver_reminders(limit=500):
-    """Send what is owed, one message per person and kind; returns messages sent."""
+def deliver_reminders():
+    """Send what is owed, one message per person and kind; returns messages sent.
+
+    Each person's reminders are sent under a lock on that person's row (SKIP LOCKED), so
+    two sweeps at once never split one person's reminders into two messages."""
     sent = 0
-    while True:
+    owed_to = (
+        Reminder.objects.filter(sent_at__isnull=True, error="")
+        .values_list("recipient_id", flat=True)
+        .distinct()
+        .order_by()
+    )
+    for recipient_id in list(owed_to):
         with transaction.atomic():
-            batch = list(
-                Reminder.objects.filter(sent_at__isnull=True, error="")
-                .select_related(
-                    "recipient", "dossier", "dossier__procedure", "dossier__handling_unit"
-                )
-                .select_for_update(skip_locked=True, of=("self",))
-                .order_by("recipient_id", "kind", "pk")[:limit]
-            )
-            if not batch:
-                return sent
-            groups = defaultdict(list)
-            for reminder in batch:
-                groups[
-                    (
-                        reminder.recipient_id,
-                        reminder.kind,
-                        reminder.key if reminder.dossier_id is None else "",
-                    )
-                ].append(reminder)
-            for group in groups.values():
+            if not User.objects.select_for_update(skip_locked=True).filter(pk=recipient_id):
+                continue  # another sweep is sending to this person right now
+            for group in _owed_groups(recipient_id):
                 sent += _send_group(group)
+    return sent
+
+
+def _owed_groups(recipient_id):
+    owed = (
+        Reminder.objects.filter(recipient_id=recipient_id, sent_at__isnull=True, error="")
+        .select_related("recipient", "dossier", "dossier__procedure", "dossier__handling_unit")
+        .order_by("kind", "pk")
+    )
+    groups = defaultdict(list)
+    for reminder in owed:
+        # Dossier reminders of a kind go together; digests and reports one per day or month.
+        groups[(reminder.kind, "" if reminder.dossier_id else reminder.key)].append(reminder)
+    return groups.values()
 
 
 def _send_group(group):

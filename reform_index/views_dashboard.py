@@ -1,5 +1,6 @@
 """The leaders' dashboard (``/dashboard/``) and the public transparency page
-(``/transparency/``) with its open data. Thin: the figures come from ``dashboard``."""
+(``/transparency/``) with its open data. Thin: the figures come from ``dashboard`` and
+``transparency``."""
 
 import csv
 import io
@@ -10,7 +11,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils import timezone
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 
@@ -21,6 +22,7 @@ from .forms_dashboard import DashboardFilterForm
 from .transparency import CACHE_SECONDS, OPEN_DATA_COLUMNS, open_data_rows, transparency
 
 JSON_OPTIONS = {"ensure_ascii": False}
+LEADERS_ONLY = gettext_lazy("The dashboard is for leaders and reform index officers.")
 
 
 def leader_required(view):
@@ -30,7 +32,7 @@ def leader_required(view):
     @login_required
     def guarded(request, *args, **kwargs):
         if not can_see_dashboard(request.user):
-            raise PermissionDenied(_("The dashboard is for leaders and reform index officers."))
+            raise PermissionDenied(LEADERS_ONLY)
         return view(request, *args, **kwargs)
 
     return guarded
@@ -52,8 +54,8 @@ def dashboard_data(request):
     """The dashboard's figures as JSON; 403 for anyone else, 400 with a message per bad
     parameter."""
     if not can_see_dashboard(request.user):
-        message = _("The dashboard is for leaders and reform index officers.")
-        return JsonResponse({"detail": message}, status=403, json_dumps_params=JSON_OPTIONS)
+        detail = str(LEADERS_ONLY)
+        return JsonResponse({"detail": detail}, status=403, json_dumps_params=JSON_OPTIONS)
     form = DashboardFilterForm(request.user, request.GET)
     if not form.is_valid():
         return JsonResponse(form.public_errors(), status=400, json_dumps_params=JSON_OPTIONS)
@@ -87,8 +89,9 @@ def transparency_csv(request):
     writer.writeheader()
     writer.writerows(open_data_rows(figures))
     # With a byte order mark, spreadsheet programs read the Vietnamese names right.
-    response = HttpResponse(buffer.getvalue().encode("utf-8-sig"), content_type="text/csv")
-    response["Content-Type"] = "text/csv; charset=utf-8"
+    response = HttpResponse(
+        buffer.getvalue().encode("utf-8-sig"), content_type="text/csv; charset=utf-8"
+    )
     response["Content-Disposition"] = _attachment(figures, "csv")
     return _shared(response)
 

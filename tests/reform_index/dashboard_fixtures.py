@@ -158,3 +158,11 @@ def add_random_dossiers(town, count, seed):
             rated=min(NOW, resolved + timedelta(hours=2)) if rating else None,
             apologies=int(verdict == Verdict.LATE and pick.random() < 0.5),
         )
+
+
+def add_overdue_and_at_risk(town):
+    """One dossier past its due time and one due within the hour, both being handled: the
+    live lists are never empty (an empty list costs one query less)."""
+    ward = town.wards[0]
+    add_dossier(ward, town.ward_procedure, NOW - timedelta(days=9), due=NOW - timedelta(days=1))
+    add_dossier(ward, town.ward_procedure, NOW - timedelta(days=5), due=NOW + timedelta(hours=1))

@@ -24,6 +24,7 @@ from reform_index.dashboard import (
 from tests.reform_index.dashboard_fixtures import (  # noqa: F401
     NOW,
     add_dossier,
+    add_overdue_and_at_risk,
     add_random_dossiers,
     clock,
     sontay,
@@ -243,6 +244,7 @@ def queries_for(user, **kwargs):
 @pytest.mark.parametrize("rolled_up", [False, True], ids=["live", "rolled-up"])
 def test_query_count_does_not_grow_with_the_data(sontay, clock, rolled_up):
     ScorecardFactory(year=2025, published=True)
+    add_overdue_and_at_risk(sontay)
     add_random_dossiers(sontay, 30, seed=1)
     if rolled_up:
         roll_up(date(2026, 7, 1), date(2026, 11, 24))

@@ -12,6 +12,7 @@ from dossiers.models import Dossier
 from tests.reform_index.dashboard_fixtures import (  # noqa: F401
     NOW,
     add_dossier,
+    add_overdue_and_at_risk,
     add_random_dossiers,
     clock,
     sontay,
@@ -170,6 +171,7 @@ def page_queries(client, user):
 
 
 def test_page_queries_do_not_grow_with_the_data(client, figures):
+    add_overdue_and_at_risk(figures)
     few = page_queries(client, figures.leader)
     add_random_dossiers(figures, 120, seed=4)
     assert page_queries(client, figures.leader) == few
