@@ -21,7 +21,7 @@ default) and:
    dashboard computed with every cache empty (after a roll-up, or a new period or unit)
    and the public transparency figures computed without their five-minute cache.
 
-Goal (issue 6): p95 ≤ 150 ms and ≤ 2× the raw aggregate. Never part of ``make test``.
+Goal: p95 ≤ 150 ms and ≤ 2× the raw aggregate. Never part of ``make test``.
 """
 
 import argparse

@@ -1,4 +1,4 @@
-"""The leaders' dashboard (issue 6, item 5): what it shows for a reader, a period and a unit.
+"""The leaders' dashboard: what it shows for a reader, a period and a unit.
 
 Dossier figures are the flows of ``reform_index.flows`` (the nightly roll-up plus a live
 count of the days after it, the same counts as ``dossiers.statistics.on_time_report``), so

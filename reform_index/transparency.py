@@ -1,4 +1,4 @@
-"""The public transparency page (issue 6, item 6): per unit — the town's desk and each ward
+"""The public transparency page: per unit — the town's desk and each ward
 and commune — the year's dossiers received and resolved, on-time rate, average handling
 time in working days, satisfaction and published procedures, with totals; the same as
 open data. See docs/dashboard.md for the definitions and the open data columns."""
