@@ -2,7 +2,7 @@
 officer's token against gunicorn on PostgreSQL, and a bare baseline in the same run.
 
     .venv/bin/python benchmarks/dossier_intake.py [--requests 2000] [--clients 16]
-        [--workers 4] [--url postgres://postgres@127.0.0.1:5432/onestop_bench]
+        [--workers 4] [--url postgres://postgres@127.0.0.1:5432/onestop_bench] [--json PATH]
 
 The baseline is a bare Django view behind the same middleware that inserts one row with
 raw SQL. The two run in alternating rounds so that both see the same machine. At the end
@@ -33,7 +33,7 @@ WARM_UP = 10**6  # numbers the warm-up's applicants apart from the measured ones
 def main():
     options = _arguments()
     support.setup_django(options.url, migrate=True)
-    token, procedure = _prepare()
+    token, procedure = prepare()
     before = _dossier_count()
     results = {"api": [], "bare": []}
     server_env = {"CONN_MAX_AGE": str(options.conn_max_age)}
@@ -47,7 +47,8 @@ def main():
             for name, key in (("bare", None), ("api", token)):
                 run = _round(base, key, procedure, per_round, options.clients, number * per_round)
                 results[name].append(run)
-    _report(results, options, before)
+    figures = _report(results, options, before)
+    support.emit_rows(options, _rows(figures, options))
     if options.redis:
         _drop_queued_tasks(options.redis)
 
@@ -67,6 +68,7 @@ def _arguments():
         help="serve with this REDIS_URL (e.g. redis://127.0.0.1:6379/14): intake only queues "
         "its notifications, as in production; the database is flushed at the end",
     )
+    support.add_json_option(parser)
     return parser.parse_args()
 
 
@@ -77,7 +79,7 @@ def _drop_queued_tasks(url):
     redis.Redis.from_url(url).flushdb()
 
 
-def _prepare():
+def prepare():
     """The desk officer's token and a published procedure (demo data seeded if missing)."""
     from django.db import connection
     from rest_framework.authtoken.models import Token
@@ -166,8 +168,16 @@ def _report(results, options, before):
         f"{len(created) - stored} lost, {duplicates} duplicate codes; "
         f"{Dossier.objects.count() - before:,} new rows"
     )
+    figures = {
+        "dossiers": before,
+        "sent": len(api["answers"]),
+        "created": len(created),
+        "lost": len(created) - stored,
+        "duplicates": duplicates,
+    }
     for name, run in (("API intake", api), ("bare insert", bare)):
         latencies = [seconds for _status, seconds, _code in run["answers"]]
+        figures[name] = (len(latencies) / run["seconds"], latencies)
         print(
             f"{name:>12}: {len(latencies) / run['seconds']:,.0f}/s, "
             f"p50 {support.milliseconds(support.percentile(latencies, 0.5))}, "
@@ -177,6 +187,25 @@ def _report(results, options, before):
         )
     statuses = sorted({status for status, _s, _c in api["answers"]})
     print(f"API statuses: {statuses}")
+    return figures
+
+
+def _rows(figures, options):
+    (rate, latencies), (bare_rate, bare_latencies) = figures["API intake"], figures["bare insert"]
+    notifications = (
+        "notifications queued in Redis" if options.redis else "eager notifications (no Redis)"
+    )
+    return [
+        support.row(
+            f"Counter intake `POST {API_PATH}`, {options.clients} clients, {options.workers} "
+            f"gunicorn workers, {notifications}, `CONN_MAX_AGE={options.conn_max_age}`",
+            f"{figures['dossiers']:,} dossiers, one desk officer (one desk, one procedure)",
+            f"{rate:,.0f} intakes/s, {support.p50_p95(latencies)}; {figures['created']:,}/"
+            f"{figures['sent']:,} created, {figures['lost']} lost, "
+            f"{figures['duplicates']} duplicate codes",
+            f"bare view inserting one row: {bare_rate:,.0f}/s, {support.p50_p95(bare_latencies)}",
+        )
+    ]
 
 
 def _merged(rounds):

@@ -1,7 +1,10 @@
 """What the benchmark scripts share: the throwaway database, Django set-up, a gunicorn
-server on a spare port, and percentiles. Nothing here runs in `make test`."""
+server on a spare port, percentiles, and the rows they give to docs/performance.md's table.
+Nothing here runs in `make test`."""
 
+import json
 import os
+import shlex
 import socket
 import subprocess
 import sys
@@ -21,11 +24,12 @@ BARE_LIST_PATH = "/bench/bare-list/"
 # The dossier list with core.pagination.EstimatedCountPagination, whatever the API uses.
 ESTIMATED_LIST_PATH = "/bench/estimated/dossiers/"
 # Prod-like: no debug (no query log kept in memory), no throttling of the benchmark's
-# single user, and no mail rendering to the console in the request.
+# single user and single client address, and no mail rendering to the console in the request.
 SERVER_ENV = {
     "DEBUG": "0",
     "THROTTLE_USER": "1000000/min",
     "THROTTLE_ANON": "1000000/min",
+    "THROTTLE_LOOKUP": "1000000/min",
     "EMAIL_URL": "dummymail://",
     "LOG_LEVEL": "WARNING",
 }
@@ -85,10 +89,10 @@ def free_port():
 
 
 @contextmanager
-def gunicorn(url, workers=4, ready_path=BARE_LIST_PATH, env=None):
+def gunicorn(url, workers=4, ready_path=BARE_LIST_PATH, env=None, options=()):
     """The portal with the bare views (`wsgi_app` below) under gunicorn on 127.0.0.1 and a
     spare port, stopped on exit; yields its base URL once it answers. `env` adds to the
-    server's environment."""
+    server's environment, `options` to gunicorn's command line."""
     port = free_port()
     env = {
         **os.environ,
@@ -105,6 +109,7 @@ def gunicorn(url, workers=4, ready_path=BARE_LIST_PATH, env=None):
         "--log-level=warning",
         "--timeout=120",  # a starved worker is slow, not dead
         f"--chdir={REPO}",
+        *options,
     ]
     server = subprocess.Popen(command, env=env)
     base = f"http://127.0.0.1:{port}"
@@ -133,6 +138,72 @@ def _wait_until_up(url, server, timeout=60):
 
 def milliseconds(seconds):
     return f"{seconds * 1000:.1f} ms"
+
+
+def p50_p95(seconds):
+    """The median and 95th percentile of durations in seconds: "p50 … ms, p95 … ms"."""
+    median, high = (milliseconds(percentile(seconds, share)) for share in (0.5, 0.95))
+    return f"p50 {median}, p95 {high}"
+
+
+# --- the rows of docs/performance.md's table (written with --json, read by run_all.py) -----
+
+TABLE_COLUMNS = ("scenario", "data", "figure", "baseline", "command")
+
+
+def add_json_option(parser):
+    parser.add_argument(
+        "--json",
+        metavar="PATH",
+        help="also write this run's rows of the table in docs/performance.md to PATH "
+        "(what benchmarks/run_all.py reads)",
+    )
+
+
+def row(scenario, data, figure, baseline):
+    """One row of the table, its command being the one that runs this script as it ran."""
+    return {
+        "scenario": scenario,
+        "data": data,
+        "figure": figure,
+        "baseline": baseline,
+        "command": f"`{this_command()}`",
+    }
+
+
+def emit_rows(options, rows):
+    """Write `rows` (dicts with exactly TABLE_COLUMNS, markdown in each cell) as JSON to
+    the `--json` path, when one was given."""
+    path = getattr(options, "json", None)
+    if not path:
+        return
+    for each in rows:
+        if set(each) != set(TABLE_COLUMNS):
+            raise ValueError(f"a table row has the columns {TABLE_COLUMNS}, not {tuple(each)}")
+    Path(path).write_text(json.dumps(rows, ensure_ascii=False, indent=2) + "\n")
+
+
+def this_command():
+    """The command line of this run from the repository root, without `--json` and with
+    the database shown by its name alone (no host, no credentials)."""
+    words = [shlex.quote(_repository_path(path)) for path in (sys.executable, sys.argv[0])]
+    arguments = iter(sys.argv[1:])
+    for word in arguments:
+        name, equals, value = word.partition("=")
+        if name == "--json":
+            if not equals:
+                next(arguments, None)
+        elif name == "--url":
+            database = urlsplit(value if equals else next(arguments, "")).path.lstrip("/")
+            words += ["--url", "…/" + shlex.quote(database)]
+        else:
+            words.append(shlex.quote(word))
+    return " ".join(words)
+
+
+def _repository_path(path):
+    absolute = Path(path).absolute()
+    return str(absolute.relative_to(REPO)) if absolute.is_relative_to(REPO) else path
 
 
 # --- served by gunicorn: the portal plus the bare baselines ---------------------------------
