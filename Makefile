@@ -11,7 +11,7 @@ ARTIFACTS ?= test-artifacts
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/onestop
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/15
 
-.PHONY: run test install install-dev prepare lint format migrate seed worker beat services serve-prod messages clean
+.PHONY: run test install install-dev prepare lint format migrate seed worker beat services serve-prod messages clean bench
 
 $(VENV)/.installed: requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -75,6 +75,13 @@ worker: install
 
 beat: install
 	$(VENV)/bin/celery -A onestop beat --loglevel=INFO
+
+## make bench: every benchmark of docs/performance.md with its baseline on the 1M-dossier
+## database (generated first if empty), then the table there rewritten; long, never in CI.
+## Options in BENCH_ARGS, e.g. make bench BENCH_ARGS="--only load --dry-run"
+bench: install services
+	@scripts/ensure-system-packages.sh wrk
+	$(PY) benchmarks/run_all.py $(BENCH_ARGS)
 
 clean:
 	rm -rf var staticfiles $(ARTIFACTS) .pytest_cache .ruff_cache

@@ -1,7 +1,7 @@
 """Catalogue search over 5,000 procedures: the API against a bare Django view, same run.
 
     .venv/bin/python benchmarks/catalogue_search.py [--procedures 5000] [--requests 50]
-        [--url postgres://postgres@127.0.0.1:5432/onestop_bench_catalogue] [--keep]
+        [--url postgres://postgres@127.0.0.1:5432/onestop_bench_catalogue] [--keep] [--json PATH]
 
 It creates a throwaway PostgreSQL database (its own, so that it never touches the dossier
 benchmark's), migrates it, imports N procedures built from the demo catalogue's national
@@ -116,7 +116,7 @@ def main():
     # benchmarks.catalogue_search, where they are not on the path, so import them here.
     import support
 
-    options = parse_args()
+    options = parse_args(support)
     os.environ["CONN_MAX_AGE"] = str(options.conn_max_age)
     drop_database(options.url)
     support.setup_django(options.url, migrate=True)
@@ -124,7 +124,8 @@ def main():
         setup = prepare_data(options.procedures)
         with serving(support, options) as port:
             results = measure(port, options)
-        report(setup, results, options, support.percentile)
+        stats = report(setup, results, options, support.percentile)
+        support.emit_rows(options, table_rows(setup, stats, options, support))
     finally:
         if not options.keep:
             from django.db import connections
@@ -133,7 +134,7 @@ def main():
             drop_database(options.url)
 
 
-def parse_args():
+def parse_args(support):
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--url", default=DEFAULT_URL, help="the throwaway database")
     parser.add_argument("--procedures", type=int, default=5000)
@@ -145,6 +146,7 @@ def parse_args():
         "--conn-max-age", type=int, default=0, help="CONN_MAX_AGE of the server (seconds)"
     )
     parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
+    support.add_json_option(parser)
     return parser.parse_args()
 
 
@@ -216,6 +218,7 @@ def prepare_data(count):
     plan = Procedure.objects.published().search("khai sinh").order_by().values("pk").explain()
     setup = {
         "procedures": Procedure.objects.count(),
+        "published": Procedure.objects.published().count(),
         "documents": RequiredDocument.objects.count(),
         "import_seconds": seconds,
         "import_summary": summary,
@@ -309,6 +312,7 @@ def report(setup, results, options, percentile):
             "p99": percentile(ms, 0.99),
             "mean": statistics.fmean(ms),
             "rps": results["throughput"][path],
+            "samples": len(ms),
         }
         print(
             f"{path:<22} p50 {row['p50']:6.1f} ms  p95 {row['p95']:6.1f} ms  "
@@ -322,6 +326,42 @@ def report(setup, results, options, percentile):
         f"{options.clients} client processes, CONN_MAX_AGE={options.conn_max_age}, "
         f"{os.cpu_count()} CPUs"
     )
+    return rows
+
+
+def table_rows(setup, stats, options, support):
+    api, bare = stats[API_PATH], stats[BARE_PATH]
+    setting = f"`CONN_MAX_AGE={options.conn_max_age}`"
+    data = (
+        f"{setup['procedures']:,} procedures ({setup['published']:,} published), "
+        f"{setup['documents']:,} documents"
+    )
+    return [
+        support.row(
+            f"Catalogue search API latency, 1 client, keep-alive, {len(QUERIES)}-query mix "
+            f"(`{API_PATH}?search=…`), {setting}",
+            data,
+            f"{_percentiles(api)} ({api['samples']:,} requests)",
+            f"bare view {_percentiles(bare)}",
+        ),
+        support.row(
+            f"Catalogue search API throughput, {options.clients} client processes, "
+            f"{options.workers} gunicorn workers, {setting}",
+            data,
+            f"{api['rps']:.1f} req/s = {api['rps'] / bare['rps']:.0%} of the bare view",
+            f"bare view {bare['rps']:.1f} req/s",
+        ),
+        support.row(
+            "Catalogue import (`services.import_records`, all or nothing, bulk)",
+            f"{options.procedures:,} national records → {setup['documents']:,} documents",
+            f"{setup['import_seconds']:.1f} s",
+            "—",
+        ),
+    ]
+
+
+def _percentiles(row):
+    return f"p50 {row['p50']:.1f} ms, p95 {row['p95']:.1f} ms, p99 {row['p99']:.1f} ms"
 
 
 if __name__ == "__main__":

@@ -2,7 +2,7 @@
 raw SQL aggregate, measured in the same run.
 
     .venv/bin/python benchmarks/dashboard.py [--url postgres://…/onestop_bench]
-        [--requests 60] [--workers 2] [--no-roll-up]
+        [--requests 60] [--workers 2] [--no-roll-up] [--json PATH]
 
 It expects the database that ``benchmarks/generate_data.py`` fills (1,000,000 dossiers by
 default) and:
@@ -61,7 +61,8 @@ def main():
     setup = prepare(options)
     with support.gunicorn(options.url, workers=options.workers) as base:
         results = measure(base, setup, options)
-    report(setup, results, options)
+    stats = report(setup, results, options)
+    support.emit_rows(options, table_rows(setup, results, stats, options))
 
 
 def parse_args():
@@ -72,6 +73,7 @@ def parse_args():
     parser.add_argument(
         "--no-roll-up", action="store_true", help="keep the roll-up as it is (already done)"
     )
+    support.add_json_option(parser)
     return parser.parse_args()
 
 
@@ -286,6 +288,43 @@ def report(setup, results, options):
         f"transparency figures from scratch: {scratch:.0f} ms; "
         f"with the days before today kept: {kept:.0f} ms"
     )
+    return rows
+
+
+def table_rows(setup, results, stats, options):
+    dashboard, raw = stats["dashboard"], stats["raw"]
+    data = (
+        f"{setup['dossiers']:,} dossiers, {results['totals']['received']:,} received in the "
+        f"period; roll-up of {setup['daily_stats']:,} DailyStat rows"
+    )
+    if setup["roll_up_seconds"] is not None:
+        data += f" ({setup['roll_up_seconds']:.1f} s in the same run)"
+    cold = ", ".join(f"{seconds:,.2f} s" for seconds in results["cold"])
+    scratch, kept = (seconds * 1000 for seconds in results["transparency"])
+    return [
+        support.row(
+            f"Leaders' dashboard `GET {DATA_PATH}?from=<1 Jan>&to=<today>` as the town leader, "
+            f"1 client, {options.workers} gunicorn workers, flows cached",
+            data,
+            f"p50 {dashboard['p50']:.1f} ms, p95 {dashboard['p95']:.1f} ms "
+            f"({len(results['dashboard'])} requests); {results['queries']} queries",
+            f"raw SQL aggregate per unit over `dossiers_dossier`: p50 {raw['p50']:.1f} ms, "
+            f"p95 {raw['p95']:.1f} ms → dashboard p95 = {dashboard['p95'] / raw['p95']:.2f}× raw",
+        ),
+        support.row(
+            "Leaders' dashboard with every cache empty (first request after a roll-up, or for "
+            "a new scope, period or unit), in-process",
+            data,
+            cold,
+            "—",
+        ),
+        support.row(
+            "Transparency figures of the year (`reform_index.transparency`), in-process",
+            data,
+            f"from scratch {scratch:,.0f} ms; with the days before today kept {kept:,.0f} ms",
+            "—",
+        ),
+    ]
 
 
 if __name__ == "__main__":

@@ -2,7 +2,7 @@
 (who sees every dossier), page 1 and a deep page, against bare baselines in the same run.
 
     .venv/bin/python benchmarks/dossier_list.py [--requests 200] [--deep-page 2000]
-        [--workers 4] [--url postgres://postgres@127.0.0.1:5432/onestop_bench]
+        [--workers 4] [--url postgres://postgres@127.0.0.1:5432/onestop_bench] [--json PATH]
 
 The API runs twice: as `dossiers/api.py` wires it, and with
 `core.pagination.EstimatedCountPagination` (the planner's estimate instead of count(*) for
@@ -59,6 +59,7 @@ def main():
             for name, run in scenarios.items():
                 timings[name].append(run(connection))
     _report(timings, options)
+    support.emit_rows(options, _rows(timings, count, options))
 
 
 def _arguments():
@@ -70,6 +71,7 @@ def _arguments():
     parser.add_argument(
         "--conn-max-age", type=int, default=0, help="CONN_MAX_AGE of the server, seconds"
     )
+    support.add_json_option(parser)
     return parser.parse_args()
 
 
@@ -134,6 +136,37 @@ def _report(timings, options):
             f"({len(seconds)} requests, one client, {options.workers} gunicorn workers, "
             f"CONN_MAX_AGE={options.conn_max_age})"
         )
+
+
+def _rows(timings, count, options):
+    # The timings come in the order main() lists its scenarios.
+    api, api_deep, estimated, estimated_deep, bare, bare_deep, raw, raw_deep, leader_count = (
+        timings.values()
+    )
+    deep = f"{options.deep_page:,}"
+    setting = f"1 client, {options.workers} gunicorn workers, `CONN_MAX_AGE={options.conn_max_age}`"
+    baseline = (
+        f"bare view page 1 ({support.p50_p95(bare)}), page {deep} "
+        f"({support.p50_p95(bare_deep)}); raw SQL page 1 ({support.p50_p95(raw)}), page {deep} "
+        f"({support.p50_p95(raw_deep)}); raw leader `count(*)` ({support.p50_p95(leader_count)})"
+    )
+    data = f"{count:,} dossiers"
+    return [
+        support.row(
+            f"Staff list `GET {API_PATH}` as the town leader (sees all), {setting}, "
+            "pagination as `dossiers/api.py` wires it",
+            data,
+            f"page 1 {support.p50_p95(api)}; page {deep} {support.p50_p95(api_deep)}",
+            baseline,
+        ),
+        support.row(
+            f"Staff list, as above, with `core.pagination.EstimatedCountPagination` (planner "
+            f"estimate above 10,000 rows, page rows fetched by key), {setting}",
+            data,
+            f"page 1 {support.p50_p95(estimated)}; page {deep} {support.p50_p95(estimated_deep)}",
+            "as the row above (same run)",
+        ),
+    ]
 
 
 if __name__ == "__main__":
