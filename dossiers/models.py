@@ -394,15 +394,19 @@ class Notification(models.Model):
         return f"{self.kind} → {self.recipient}"
 
 
-class DailyStat(models.Model):
-    """The nightly roll-up: what happened on one day to one procedure's dossiers at one
-    receiving unit. Flows only; open and overdue counts at any date are running sums of
-    (received - left) and (due_fell - left_overdue)."""
+class Flows(models.Model):
+    """What happened to the dossiers of one receiving unit and field over a stretch of
+    time. Flows only; open and overdue counts at any date are running sums of
+    (received - left) and (due_fell - left_overdue).
 
-    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="+")
-    field = models.ForeignKey("procedures.Field", on_delete=models.CASCADE, related_name="+")
-    procedure = models.ForeignKey(Procedure, on_delete=models.CASCADE, related_name="+")
-    day = models.DateField()
+    Derived rows, rebuilt from the dossiers by the roll-up: their foreign keys carry no
+    database constraint, whose checks cost a year's roll-up more time than writing the rows
+    (Django still cascades deletions)."""
+
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="+", db_constraint=False)
+    field = models.ForeignKey(
+        "procedures.Field", on_delete=models.CASCADE, related_name="+", db_constraint=False
+    )
     received = models.PositiveIntegerField(default=0)
     received_online = models.PositiveIntegerField(default=0)
     finished = models.PositiveIntegerField(default=0)
@@ -418,6 +422,18 @@ class DailyStat(models.Model):
     dissatisfied = models.PositiveIntegerField(default=0)
 
     class Meta:
+        abstract = True
+
+
+class DailyStat(Flows):
+    """The nightly roll-up: one procedure's flows at one receiving unit on one day."""
+
+    procedure = models.ForeignKey(
+        Procedure, on_delete=models.CASCADE, related_name="+", db_constraint=False
+    )
+    day = models.DateField()
+
+    class Meta:
         constraints = [
             models.UniqueConstraint(fields=["day", "unit", "procedure"], name="daily_stat_unique")
         ]
@@ -425,6 +441,22 @@ class DailyStat(models.Model):
 
     def __str__(self):
         return f"{self.day} {self.unit_id} {self.procedure_id}"
+
+
+class MonthlyStat(Flows):
+    """The daily roll-up summed per unit, field and calendar month, kept in step with it:
+    reports over whole months read a few thousand of these instead of a row per
+    procedure and day."""
+
+    month = models.DateField()  # the first day of the month
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["month", "unit", "field"], name="monthly_stat_unique")
+        ]
+
+    def __str__(self):
+        return f"{self.month:%Y-%m} {self.unit_id} {self.field_id}"
 
 
 class RollupState(models.Model):

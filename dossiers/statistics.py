@@ -11,14 +11,23 @@ from dataclasses import dataclass, fields
 from datetime import date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import Count, F, Q, Sum, Value
+from django.db.models import Case, Count, F, Q, Sum, Value, When
 from django.db.models.functions import Coalesce, TruncDate, TruncMonth
 from django.utils import timezone
 
 from core.workdays import TZ, Verdict
 
-from .models import Channel, DailyStat, Dossier, Rating, RollupState, Satisfaction
+from .models import (
+    Channel,
+    DailyStat,
+    Dossier,
+    MonthlyStat,
+    Rating,
+    RollupState,
+    Satisfaction,
+)
 
 FLOW_FIELDS = [
     "received",
@@ -60,63 +69,81 @@ def _local_day(column):
 KEY = ("k_unit", "k_field", "k_procedure", "k_day")
 
 
-def _keyed(queryset, day_column, prefix="", **counts):
-    """Group ``queryset`` by receiving unit, field, procedure and local day, selecting every
-    flow (0 for those this query does not count) under stable names, so the queries can be
-    summed together, in Python or in one SQL statement."""
-    return (
-        queryset.annotate(
-            k_unit=F(f"{prefix}receiving_unit_id"),
-            k_field=F(f"{prefix}procedure__field_id"),
-            k_procedure=F(f"{prefix}procedure_id"),
-            k_day=_local_day(day_column),
-        )
-        .values(*KEY)
-        .annotate(**{name: counts.get(name, Value(0)) for name in FLOW_FIELDS})
-        .order_by()
+def _keyed(queryset, day_column, grouped, prefix="", **counted):
+    """Key ``queryset`` by receiving unit, field, procedure and local day and select every
+    flow under a stable name (0 for those this query does not count), so the queries can
+    be summed together, in Python or in one SQL statement. ``counted`` maps each flow it
+    counts to the condition a row must meet (None: every row). Grouped, each flow is a
+    count per key; otherwise each row carries a 1 or 0 per flow, for one grouping over
+    every query at once."""
+    keyed = queryset.annotate(
+        k_unit=F(f"{prefix}receiving_unit_id"),
+        k_field=F(f"{prefix}procedure__field_id"),
+        k_procedure=F(f"{prefix}procedure_id"),
+        k_day=_local_day(day_column),
     )
+    if grouped:
+        flows = {name: Count("id", filter=condition) for name, condition in counted.items()}
+        zeros = {name: Value(0) for name in FLOW_FIELDS if name not in counted}
+        return keyed.values(*KEY).annotate(**flows, **zeros).order_by()
+    marks = {
+        name: Value(1) if condition is None else Case(When(condition, then=1), default=0)
+        for name, condition in counted.items()
+    }
+    zeros = {name: Value(0) for name in FLOW_FIELDS if name not in counted}
+    return keyed.annotate(**marks, **zeros).values(*KEY, *FLOW_FIELDS).order_by()
 
 
-def _flow_queries(first, last, dossiers):
+def _flow_queries(first, last, dossiers, grouped=True):
     start, end = day_bounds(first, last)
     received = dossiers.filter(received_at__isnull=False)
     left = received.annotate(left_at=Coalesce("resolved_at", "closed_at"))
+    ratings = Rating.objects.filter(rated_at__gte=start, rated_at__lt=end)
+    if dossiers.query.where:
+        ratings = ratings.filter(dossier__in=dossiers)
+    late = Q(verdict=Verdict.LATE)
+    dissatisfied = Q(level=Satisfaction.DISSATISFIED)
     return [
         _keyed(
             received.filter(received_at__gte=start, received_at__lt=end),
             "received_at",
-            received=Count("id"),
-            received_online=Count("id", filter=Q(channel=Channel.ONLINE)),
+            grouped,
+            received=None,
+            received_online=Q(channel=Channel.ONLINE),
         ),
         _keyed(
             received.filter(resolved_at__gte=start, resolved_at__lt=end),
             "resolved_at",
-            finished=Count("id"),
-            early=Count("id", filter=Q(verdict=Verdict.EARLY)),
-            on_time=Count("id", filter=Q(verdict=Verdict.ON_TIME)),
-            late=Count("id", filter=Q(verdict=Verdict.LATE)),
-            late_with_apology=Count("id", filter=Q(verdict=Verdict.LATE, apology_count__gt=0)),
+            grouped,
+            finished=None,
+            early=Q(verdict=Verdict.EARLY),
+            on_time=Q(verdict=Verdict.ON_TIME),
+            late=late,
+            late_with_apology=late & Q(apology_count__gt=0),
         ),
         _keyed(
             left.filter(left_at__gte=start, left_at__lt=end),
             "left_at",
-            left=Count("id"),
-            left_overdue=Count("id", filter=Q(left_at__gt=F("due_at"))),
+            grouped,
+            left=None,
+            left_overdue=Q(left_at__gt=F("due_at")),
         ),
         _keyed(
             left.filter(due_at__gte=start, due_at__lt=end).filter(
                 Q(left_at__isnull=True) | Q(left_at__gt=F("due_at"))
             ),
             "due_at",
-            due_fell=Count("id"),
+            grouped,
+            due_fell=None,
         ),
         _keyed(
-            Rating.objects.filter(dossier__in=dossiers, rated_at__gte=start, rated_at__lt=end),
+            ratings,
             "rated_at",
+            grouped,
             prefix="dossier__",
-            rated=Count("id"),
-            satisfied=Count("id", filter=~Q(level=Satisfaction.DISSATISFIED)),
-            dissatisfied=Count("id", filter=Q(level=Satisfaction.DISSATISFIED)),
+            rated=None,
+            satisfied=~dissatisfied,
+            dissatisfied=dissatisfied,
         ),
     ]
 
@@ -138,30 +165,87 @@ def daily_flows(first, last, dossiers=None):
 
 @transaction.atomic
 def roll_up(first, last):
-    """Recompute the stored flows of days first..last (idempotent: replaces them). One
-    INSERT … SELECT sums the flow queries inside the database."""
+    """Recompute the stored flows of days first..last (idempotent: replaces them), then
+    the monthly sums of the months they fall in. One INSERT … SELECT sums the flow
+    queries inside the database."""
+    _tune_for_bulk_aggregation()
     DailyStat.objects.filter(day__gte=first, day__lte=last).delete()
     quote = connection.ops.quote_name
     keys = ", ".join(quote(name) for name in KEY)
     selected = ", ".join(quote(name) for name in KEY + tuple(FLOW_FIELDS))
     parts, params = [], []
-    for number, query in enumerate(_flow_queries(first, last, Dossier.objects.all())):
+    for number, query in enumerate(
+        _flow_queries(first, last, Dossier.objects.all(), grouped=False)
+    ):
         sql, query_params = query.query.sql_with_params()
         parts.append(f"SELECT {selected} FROM ({sql}) AS flow{number}")
         params.extend(query_params)
-    columns = ", ".join(quote(name) for name in ("unit_id", "field_id", "procedure_id", "day"))
-    flows = ", ".join(quote(name) for name in FLOW_FIELDS)
-    sums = ", ".join(f"SUM({quote(name)})" for name in FLOW_FIELDS)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {quote(DailyStat._meta.db_table)} ({columns}, {flows}) "
-            f"SELECT {keys}, {sums} FROM ({' UNION ALL '.join(parts)}) AS flows "
-            f"GROUP BY {keys}",
-            params,
-        )
-        stored = cursor.rowcount
+    sums = ", ".join(f"SUM({quote(name)}) AS {quote(name)}" for name in FLOW_FIELDS)
+    grouped = f"SELECT {keys}, {sums} FROM ({' UNION ALL '.join(parts)}) AS flows GROUP BY {keys}"
+    stored = _insert_select(
+        DailyStat,
+        ("unit_id", "field_id", "procedure_id", "day"),
+        *_staged(grouped, params, order_by=("k_day", "k_unit", "k_procedure")),
+    )
+    _roll_up_months(first, last)
     _advance_rolled_through(first, last)
     return stored
+
+
+def _roll_up_months(first, last):
+    """Re-sum the months that days first..last fall in from the daily rows."""
+    first_month, after_last_month = first.replace(day=1), _next_month(last)
+    MonthlyStat.objects.filter(month__gte=first_month, month__lt=after_last_month).delete()
+    monthly = (
+        DailyStat.objects.filter(day__gte=first_month, day__lt=after_last_month)
+        .annotate(k_month=TruncMonth("day"))
+        .values("unit_id", "field_id", "k_month")
+        .annotate(**{name: Sum(name) for name in FLOW_FIELDS})
+        .order_by()
+    )
+    sql, params = monthly.query.sql_with_params()
+    _insert_select(MonthlyStat, ("unit_id", "field_id", "month"), sql, params)
+
+
+def _insert_select(model, keys, select_sql, params):
+    """INSERT the rows of ``select_sql`` (its keys, then every flow, in that order)."""
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(name) for name in (*keys, *FLOW_FIELDS))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {quote(model._meta.db_table)} ({columns}) {select_sql}", params
+        )
+        return cursor.rowcount
+
+
+def _staged(select_sql, params, order_by):
+    """The rows of ``select_sql`` sorted by ``order_by``, ready to insert. On PostgreSQL
+    they are computed into a temporary table first: the SELECT of an INSERT never runs in
+    parallel, a CREATE TABLE … AS may. Sorted like the unique index, the inserted rows land
+    at its end instead of all over it."""
+    order = ", ".join(connection.ops.quote_name(name) for name in order_by)
+    if connection.vendor != "postgresql":
+        return f"{select_sql} ORDER BY {order}", params
+    with connection.cursor() as cursor:
+        cursor.execute("DROP TABLE IF EXISTS pg_temp.rollup_staging")
+        cursor.execute(
+            f"CREATE TEMPORARY TABLE rollup_staging ON COMMIT DROP AS {select_sql}", params
+        )
+    return f"SELECT * FROM rollup_staging ORDER BY {order}", []
+
+
+def _tune_for_bulk_aggregation():
+    """A year's roll-up groups about a million keys several times over: with PostgreSQL's
+    default work_mem each grouping spills to disk, and compiling the plan (JIT) costs
+    seconds for a query run once a night. Only for this transaction."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL work_mem = %s", [settings.ONESTOP_ROLLUP_WORK_MEM])
+            cursor.execute("SET LOCAL jit = off")
+
+
+def _next_month(day):
+    return (day.replace(day=1) + timedelta(days=32)).replace(day=1)
 
 
 def _advance_rolled_through(first, last):
@@ -270,18 +354,18 @@ def on_time_report(
     today = today or timezone.localdate()
     last = min(last, today)
     stored_until = rolled_through() or date.min
-    stats, dossiers = DailyStat.objects.all(), Dossier.objects.all()
+    stored, dossiers = {}, Dossier.objects.all()
     if units is not None:
-        stats = stats.filter(unit__in=units)
+        stored["unit__in"] = units
         dossiers = dossiers.filter(receiving_unit__in=units)
     if field is not None:
-        stats = stats.filter(field=field)
+        stored["field"] = field
         dossiers = dossiers.filter(procedure__field=field)
     if procedure is not None:
-        stats = stats.filter(procedure=procedure)
+        stored["procedure"] = procedure
         dossiers = dossiers.filter(procedure=procedure)
     period = _Period(first, last, group_by)
-    _add_stored(period, stats, min(stored_until, last))
+    _add_stored(period, stored, min(stored_until, last))
     live_first = stored_until + timedelta(days=1) if stored_until != date.min else None
     if live_first is None or live_first <= last:
         _add_live(period, dossiers, live_first or _first_activity(dossiers, first), last)
@@ -356,22 +440,62 @@ def _accumulate(report_row, counts):
             setattr(report_row, name, getattr(report_row, name) + (counts.get(name) or 0))
 
 
-def _add_stored(period, stats, stored_until):
-    """The roll-up's share: one query for the balance before the period, one for inside."""
+def _add_stored(period, filters, stored_until):
+    """The roll-up's share: the balance before the period, then the flows inside it."""
     if stored_until == date.min:
         return
-    sums = {name: Sum(name) for name in FLOW_FIELDS}
     key, code, name = GROUPS.get(period.group_by, GROUPS["unit"])
-    before = stats.filter(day__lt=period.first).values(key, code, name).annotate(**sums)
-    for row in before.order_by():
+    daily_only = period.group_by == "procedure" or "procedure" in filters
+    before = stored_flow_sums(
+        None, period.first - timedelta(days=1), (key, code, name), daily_only, **filters
+    )
+    for row in before:
         period.add(row[key], row[code], row[name], None, row)
-    inside = stats.filter(day__gte=period.first, day__lte=stored_until)
-    columns = [key, code, name]
-    if period.group_by == "month":
-        inside = inside.annotate(month=TruncMonth("day"))
-        columns.append("month")
-    for row in inside.values(*columns).annotate(**sums).order_by():
-        period.add(row[key], row[code], row[name], row.get("month") or period.first, row)
+    inside = stored_flow_sums(
+        period.first,
+        stored_until,
+        (key, code, name),
+        daily_only,
+        by_month=period.group_by == "month",
+        **filters,
+    )
+    for row in inside:
+        # Any day of the row's month inside the period files it under that month.
+        day = max(row.get("k_month") or period.first, period.first)
+        period.add(row[key], row[code], row[name], day, row)
+
+
+def stored_flow_sums(first, last, columns, daily_only=False, by_month=False, **filters):
+    """The stored flows of days first..last (``first`` None: from the beginning) summed
+    per ``columns``, and per month (``k_month``) when ``by_month``. Whole months are read
+    from MonthlyStat, the days around them from DailyStat; ``daily_only`` when the
+    procedure matters. ``filters`` apply to both tables (unit, field, procedure)."""
+    sums = {name: Sum(name) for name in FLOW_FIELDS}
+    for model, date_column, start, end in _stored_parts(first, last, daily_only):
+        rows = model.objects.filter(**filters, **{f"{date_column}__lt": end})
+        if start is not None:
+            rows = rows.filter(**{f"{date_column}__gte": start})
+        grouped_by = list(columns)
+        if by_month:
+            rows = rows.annotate(k_month=TruncMonth(date_column))
+            grouped_by.append("k_month")
+        yield from rows.values(*grouped_by).annotate(**sums).order_by()
+
+
+def _stored_parts(first, last, daily_only):
+    """(table, its date column, start, end exclusive) covering days first..last: the
+    whole calendar months inside from MonthlyStat, the rest from DailyStat."""
+    after_last = last + timedelta(days=1)
+    whole_start = first if first is None or first.day == 1 else _next_month(first)
+    whole_end = after_last.replace(day=1)
+    if daily_only or (whole_start is not None and whole_start >= whole_end):
+        return [(DailyStat, "day", first, after_last)]
+    parts = [(MonthlyStat, "month", whole_start, whole_end)]
+    if first is not None and first < whole_start:
+        parts.append((DailyStat, "day", first, whole_start))
+    if whole_end < after_last:
+        parts.append((DailyStat, "day", whole_end, after_last))
+    return parts
 
 
 def _add_live(period, dossiers, first, last):

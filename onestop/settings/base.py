@@ -239,3 +239,6 @@ ONESTOP_UPLOAD_TYPES = ["application/pdf", "image/jpeg", "image/png", DOCX_MIME]
 ONESTOP_SMS_BACKEND = env("ONESTOP_SMS_BACKEND", default="dossiers.sms.LoggingSmsBackend")
 # The desk's "due soon" list: dossiers whose due time is within this many working hours.
 ONESTOP_DUE_SOON_HOURS = env.int("ONESTOP_DUE_SOON_HOURS", default=8)
+# Memory each grouping step of the statistics roll-up may use before spilling to disk
+# (PostgreSQL's work_mem, set for the roll-up's transaction only).
+ONESTOP_ROLLUP_WORK_MEM = env("ONESTOP_ROLLUP_WORK_MEM", default="256MB")

@@ -7,14 +7,14 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from core.workdays import TZ
-from dossiers.models import DailyStat, Dossier, Rating
+from dossiers.models import DailyStat, Dossier, MonthlyStat, Rating, RollupState
 from dossiers.statistics import nightly_roll_up, on_time_report, roll_up, rolled_through
 from procedures.models import ProcedureVersion
 from tests.factories import UnitFactory
 from tests.procedures.factories import ProcedureFactory
 
 FIRST_DAY = date(2026, 9, 1)
-TODAY = date(2026, 10, 31)
+TODAY = date(2026, 12, 15)
 
 
 @pytest.fixture
@@ -38,7 +38,7 @@ dossier_specs = st.lists(
         {
             "unit": st.integers(0, 2),
             "procedure": st.integers(0, 2),
-            "received": st.integers(0, 55),
+            "received": st.integers(0, 90),
             "minute": st.integers(0, 600),
             "limit": st.integers(0, 6),
             "handled": st.one_of(st.none(), st.integers(0, 8)),
@@ -55,6 +55,7 @@ dossier_specs = st.lists(
 def build(specs, units, procedures, versions):
     Dossier.objects.all().delete()
     DailyStat.objects.all().delete()
+    MonthlyStat.objects.all().delete()
     for n, spec in enumerate(specs):
         received = instant(spec["received"], spec["minute"])
         due = received + timedelta(days=spec["limit"])
@@ -95,14 +96,14 @@ def build(specs, units, procedures, versions):
             )
 
 
-def direct_count(first, last):
-    """An independent oracle: counted in Python from the rows themselves."""
+def direct_count(first, last, key=lambda dossier: dossier.receiving_unit.code):
+    """An independent oracle: counted in Python from the rows themselves, per ``key``."""
     start = datetime.combine(first, time.min, tzinfo=TZ)
     end = datetime.combine(last + timedelta(days=1), time.min, tzinfo=TZ)
     rows = {}
-    for d in Dossier.objects.select_related("receiving_unit"):
+    for d in Dossier.objects.select_related("receiving_unit", "procedure__field"):
         row = rows.setdefault(
-            d.receiving_unit.code,
+            key(d),
             dict.fromkeys(
                 [
                     "received",
@@ -151,27 +152,62 @@ def as_table(report_rows):
     }
 
 
+FLOWS = ["received", "finished", "early", "on_time", "late", "rated", "late_with_apology"]
+
+
+def totals(table):
+    return {name: sum(row[name] for row in table.values()) for name in FLOWS}
+
+
+def monthly_sums_of(model, date_column):
+    sums = {}
+    for row in model.objects.values("unit_id", "field_id", date_column, *FLOWS):
+        month = row[date_column].replace(day=1)
+        bucket = sums.setdefault((row["unit_id"], row["field_id"], month), dict.fromkeys(FLOWS, 0))
+        for name in FLOWS:
+            bucket[name] += row[name]
+    return sums
+
+
 @settings(
-    max_examples=30,
+    max_examples=40,
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 @given(
     specs=dossier_specs,
-    period=st.tuples(st.integers(0, 50), st.integers(0, 20)),
-    rolled=st.integers(-1, 59),
+    period=st.tuples(st.integers(0, 100), st.integers(0, 75)),
+    rolled=st.tuples(st.integers(-1, 105), st.integers(0, 40)),
+    group_by=st.sampled_from(["unit", "field", "month"]),
 )
-def test_report_equals_direct_count_with_any_rollup_progress(catalogue, specs, period, rolled):
+def test_report_equals_direct_count_with_any_rollup_progress(
+    catalogue, specs, period, rolled, group_by
+):
+    """Across months, so that whole months come from MonthlyStat and the days around them
+    from DailyStat, after a contiguous roll-up and a re-roll of days inside it."""
     build(specs, *catalogue)
-    from dossiers.models import RollupState
-
     RollupState.objects.all().delete()
-    if rolled >= 0:
-        roll_up(FIRST_DAY, FIRST_DAY + timedelta(days=rolled))
+    rolled_days, re_rolled = rolled
+    if rolled_days >= 0:
+        roll_up(FIRST_DAY, FIRST_DAY + timedelta(days=rolled_days))
+        re_roll_first = FIRST_DAY + timedelta(days=max(rolled_days - re_rolled, 0))
+        roll_up(re_roll_first, FIRST_DAY + timedelta(days=rolled_days))
+    assert monthly_sums_of(MonthlyStat, "month") == monthly_sums_of(DailyStat, "day")
     first = FIRST_DAY + timedelta(days=period[0])
     last = first + timedelta(days=period[1])
-    report = on_time_report(first, last, group_by="unit", today=last + timedelta(days=1))
-    assert as_table(report) == direct_count(first, last)
+    report = on_time_report(first, last, group_by=group_by, today=last + timedelta(days=1))
+    if group_by == "unit":
+        assert as_table(report) == direct_count(first, last)
+    elif group_by == "field":
+        expected = direct_count(first, last, key=lambda dossier: dossier.procedure.field.code)
+        assert as_table(report) == expected
+    else:
+        expected = direct_count(first, last)
+        assert totals(as_table(report)) == totals(expected)
+        assert (report[-1].in_progress, report[-1].overdue) == (
+            sum(row["in_progress"] for row in expected.values()),
+            sum(row["overdue"] for row in expected.values()),
+        )
 
 
 def test_month_rows_carry_the_balance(catalogue):
