@@ -1,10 +1,11 @@
 """The background jobs on the 1M-dossier database: the reminder sweeps (time and peak
-memory), the nightly roll-up of a whole year, and the on-time report by unit for a year
-against the raw SQL count of the same figures. Run after `generate_data.py`.
+memory), the roll-up of the whole history and the nightly one, and the on-time report by
+unit for a year against the raw SQL count of the same figures. Run after `generate_data.py`.
 
     .venv/bin/python benchmarks/celery_jobs.py [--url postgres://…/onestop_bench] [--rounds 20]
 
-Never part of `make test`. It writes Reminder and DailyStat rows into the benchmark database.
+Never part of `make test`. It writes Reminder, DailyStat and MonthlyStat rows into the
+benchmark database.
 """
 
 import argparse
@@ -29,18 +30,27 @@ GROUP BY d.receiving_unit_id
 def main():
     options = _arguments()
     support.setup_django(options.url)
-    from django.db import connection
     from django.utils import timezone
 
-    from dossiers import reminders
-    from dossiers.models import DailyStat, Dossier, Reminder, RollupState
-    from dossiers.statistics import day_bounds, on_time_report, roll_up
+    from dossiers.models import Dossier
 
     total = Dossier.objects.count()
     print(f"{total:,} dossiers")
     now = timezone.now()
-    Reminder.objects.all().delete()
+    sweeps = _sweeps(now)
+    roll_ups = _roll_ups(timezone.localdate(now))
+    report = _year_report(timezone.localdate(now), options.rounds)
+    support.emit_rows(options, _rows(total, sweeps, roll_ups, report))
 
+
+def _sweeps(now):
+    """{name: (seconds, reminders owed, peak MiB)}, then the due-soon sweep once more with
+    everything already owed."""
+    from dossiers import reminders
+    from dossiers.models import Reminder
+
+    Reminder.objects.all().delete()
+    found = {}
     for name, sweep in (
         ("due soon", reminders.sweep_due_soon),
         ("overdue", reminders.sweep_overdue),
@@ -52,27 +62,57 @@ def main():
         elapsed = perf_counter() - started
         _current, peak = tracemalloc.get_traced_memory()
         tracemalloc.stop()
+        found[name] = (elapsed, owed, peak / 2**20)
         print(
             f"sweep {name}: {elapsed:.2f} s, {owed:,} reminders owed, peak {peak / 2**20:.1f} MiB"
         )
     started = perf_counter()
     reminders.sweep_due_soon(now)
-    print(f"sweep due soon again (all already owed): {perf_counter() - started:.2f} s")
+    found["again"] = perf_counter() - started
+    print(f"sweep due soon again (all already owed): {found['again']:.2f} s")
+    return found
 
-    last_day = timezone.localdate(now)
-    first_day = last_day - timedelta(days=365)
-    DailyStat.objects.all().delete()
-    RollupState.objects.all().delete()
+
+def _roll_ups(today):
+    """The whole history (the generator's year) from empty tables, then the nightly job
+    (the last three days again)."""
+    from django.db import connection
+
+    from dossiers.models import DailyStat, MonthlyStat, RollupState
+    from dossiers.statistics import nightly_roll_up, roll_up
+
+    with connection.cursor() as cursor:
+        for model in (DailyStat, MonthlyStat, RollupState):
+            cursor.execute(f"TRUNCATE {model._meta.db_table}")
+    first_day = today - timedelta(days=400)
     started = perf_counter()
-    rows = roll_up(first_day, last_day)
-    print(f"roll-up of {first_day}..{last_day}: {perf_counter() - started:.1f} s, {rows:,} rows")
+    rows = roll_up(first_day, today - timedelta(days=1))
+    year = perf_counter() - started
+    print(f"roll-up of {first_day}..{today - timedelta(days=1)}: {year:.1f} s, {rows:,} rows")
+    started = perf_counter()
+    nightly_rows = nightly_roll_up(today)
+    nightly = perf_counter() - started
+    print(f"nightly roll-up (last three days): {nightly:.2f} s, {nightly_rows:,} rows")
+    return {
+        "year": year,
+        "rows": rows,
+        "months": MonthlyStat.objects.count(),
+        "nightly": nightly,
+        "nightly_rows": nightly_rows,
+    }
 
-    year_first = last_day.replace(month=1, day=1)
-    start, end = day_bounds(year_first, last_day)
+
+def _year_report(today, rounds):
+    from django.db import connection
+
+    from dossiers.statistics import day_bounds, on_time_report
+
+    year_first = today.replace(month=1, day=1)
+    start, end = day_bounds(year_first, today)
     report_times, raw_times = [], []
-    for _round in range(options.rounds):
+    for _round in range(rounds):
         started = perf_counter()
-        report = on_time_report(year_first, last_day, "unit", today=last_day + timedelta(days=1))
+        report = on_time_report(year_first, today, "unit", today=today)
         report_times.append(perf_counter() - started)
         started = perf_counter()
         with connection.cursor() as cursor:
@@ -81,19 +121,66 @@ def main():
         raw_times.append(perf_counter() - started)
     received = sum(row.received for row in report)
     assert received == sum(row[1] for row in raw), "report and raw SQL disagree"
+    found = {
+        "units": len(report),
+        "received": received,
+        "report": support.p50_p95(report_times),
+        "raw": support.p50_p95(raw_times),
+        "rounds": rounds,
+    }
     print(
-        f"on-time report by unit {year_first}..{last_day} ({len(report)} units, "
-        f"{received:,} received): p50 {support.milliseconds(support.percentile(report_times, 0.5))}"
-        f", p95 {support.milliseconds(support.percentile(report_times, 0.95))}; raw SQL count "
-        f"p50 {support.milliseconds(support.percentile(raw_times, 0.5))}, "
-        f"p95 {support.milliseconds(support.percentile(raw_times, 0.95))}"
+        f"on-time report by unit {year_first}..{today} ({found['units']} units, {received:,} "
+        f"received): {found['report']}; raw SQL count {found['raw']}"
     )
+    return found
+
+
+def _rows(total, sweeps, roll_ups, report):
+    data = f"{total:,} dossiers (generated)"
+    due_soon, overdue, behind = (sweeps[name] for name in ("due soon", "overdue", "steps behind"))
+    return [
+        support.row(
+            "Reminder sweep: due soon (`reminders.sweep_due_soon`)",
+            f"{data}, open ones found through the (status, due_at) index",
+            f"{due_soon[0]:.2f} s, {due_soon[1]:,} reminders owed, peak traced memory "
+            f"{due_soon[2]:.1f} MiB; again with all owed: {sweeps['again']:.2f} s",
+            "— (goal ≤ 5 s, flat memory)",
+        ),
+        support.row(
+            "Reminder sweep: overdue / steps behind",
+            data,
+            f"{overdue[0]:.2f} s ({overdue[1]:,} owed) / {behind[0]:.2f} s ({behind[1]:,} owed), "
+            f"peak ≤ {max(overdue[2], behind[2]):.1f} MiB",
+            "—",
+        ),
+        support.row(
+            "Roll-up of the whole history from empty tables (`statistics.roll_up`)",
+            f"{data}; {roll_ups['rows']:,} DailyStat rows, {roll_ups['months']:,} MonthlyStat rows",
+            f"{roll_ups['year']:.1f} s",
+            "— (goal ≤ 30 s)",
+        ),
+        support.row(
+            "Nightly roll-up (`statistics.nightly_roll_up`: the last three days again)",
+            f"{data}; {roll_ups['nightly_rows']:,} DailyStat rows",
+            f"{roll_ups['nightly']:.2f} s",
+            "— (goal ≤ 30 s)",
+        ),
+        support.row(
+            "On-time report by unit, 1 Jan → today (`statistics.on_time_report`: whole months "
+            "from MonthlyStat, the other days from DailyStat, today live)",
+            f"{data}, {report['received']:,} received in the period, {report['units']} units",
+            f"{report['report']} ({report['rounds']} rounds)",
+            "raw SQL count of received / finished / on time per unit over "
+            f"`dossiers_dossier`: {report['raw']}",
+        ),
+    ]
 
 
 def _arguments():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--url", default=support.DEFAULT_URL)
     parser.add_argument("--rounds", type=int, default=20)
+    support.add_json_option(parser)
     return parser.parse_args()
 
 

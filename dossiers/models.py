@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
 from core.models import Unit, UnitKind
@@ -186,6 +187,11 @@ class Dossier(models.Model):
             models.Index(fields=["applicant_user", "-created_at"], name="dossier_applicant"),
             models.Index(fields=["resolved_at"], name="dossier_resolved"),
             models.Index(fields=["-created_at", "-id"], name="dossier_recent"),
+            # The live part of the statistics (the days not rolled up yet, usually today)
+            # looks dossiers up by the instant each flow happened.
+            models.Index(fields=["received_at"], name="dossier_received"),
+            models.Index(fields=["due_at"], name="dossier_due"),
+            models.Index(Coalesce("resolved_at", "closed_at"), name="dossier_left"),
         ]
 
     def __str__(self):
@@ -333,6 +339,7 @@ class Rating(models.Model):
     class Meta:
         verbose_name = _("rating")
         verbose_name_plural = _("ratings")
+        indexes = [models.Index(fields=["rated_at"], name="rating_time")]
 
     def __str__(self):
         return f"{self.dossier} — {self.get_level_display()}"
