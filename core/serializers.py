@@ -1,3 +1,4 @@
+import copy
 from decimal import Decimal
 
 from django.conf import settings
@@ -7,6 +8,20 @@ from rest_framework import serializers
 from .workdays import LimitUnit
 
 FIRST_YEAR, LAST_YEAR = 2000, 2100
+
+
+class ModelSerializer(serializers.ModelSerializer):
+    """DRF's ModelSerializer builds its fields from the model anew for every instance
+    (most of the cost of rendering one dossier); the model does not change while the
+    process runs, so build them once per class and copy them, as DRF copies declared
+    fields. Labels and messages stay lazy, so each request still gets its language."""
+
+    def get_fields(self):
+        built = type(self).__dict__.get("_built_fields")
+        if built is None:
+            built = super().get_fields()
+            type(self)._built_fields = built
+        return copy.deepcopy(built)
 
 
 class DeadlineQuerySerializer(serializers.Serializer):

@@ -73,6 +73,19 @@ def with_details(dossiers):
     )
 
 
+def as_just_filed(dossier, uploaded):
+    """Fill in what ``with_details`` would read back for a dossier this request has just
+    filed, without reading: it has no supplement, apology or rating yet, and only the
+    attachments of its intake (read when there were some)."""
+    dossier._prefetched_objects_cache = {
+        "supplements": dossier.supplements.none(),
+        "apologies": dossier.apologies.none(),
+        "attachments": dossier.attachments.all() if uploaded else dossier.attachments.none(),
+    }
+    Dossier.rating.related.set_cached_value(dossier, None)
+    return dossier
+
+
 def intake_serializer_for(user):
     """Desk officers receive at the counter; citizens file online; nobody else files."""
     if user.has_role(Role.DESK_OFFICER):
@@ -168,8 +181,9 @@ class DossierViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, GenericVi
         except TransitionError as error:
             raise as_api_error(error) from None
         location = request.build_absolute_uri(f"{request.path}{dossier.code}/")
+        just_filed = as_just_filed(dossier, uploaded=bool(body.validated_data["uploads"]))
         return Response(
-            self.detail_data(dossier),
+            DossierDetailSerializer(just_filed, context=self.get_serializer_context()).data,
             status=status.HTTP_201_CREATED,
             headers={"Location": location},
         )

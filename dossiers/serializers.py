@@ -14,6 +14,7 @@ from core.models import Unit, User
 from core.phones import normalise_phone
 from core.roles import STAFF_ROLES
 from core.selectors import get_working_calendar
+from core.serializers import ModelSerializer
 from procedures.models import Channel, Procedure, RequiredDocument
 
 from . import services
@@ -87,19 +88,19 @@ def national_code(status):
 # --- what the API answers -------------------------------------------------------------------
 
 
-class DossierUnitSerializer(serializers.ModelSerializer):
+class DossierUnitSerializer(ModelSerializer):
     class Meta:
         model = Unit
         fields = ["code", "name"]
 
 
-class DossierProcedureSerializer(serializers.ModelSerializer):
+class DossierProcedureSerializer(ModelSerializer):
     class Meta:
         model = Procedure
         fields = ["code", "name"]
 
 
-class DossierListSerializer(serializers.ModelSerializer):
+class DossierListSerializer(ModelSerializer):
     """One row of a list; the applicant's identity stays in the detail. Needs ``now`` in
     the context, so that every row of a page is judged at the same moment."""
 
@@ -138,7 +139,7 @@ class DossierListSerializer(serializers.ModelSerializer):
     def get_remaining(self, dossier):
         if dossier.due_at is None or dossier.status not in OPEN_STATUSES:
             return None
-        left = services.remaining_working_time(dossier, self.context["now"])
+        left = services.remaining_working_time(dossier, self.context["now"], self.calendar)
         return {
             "seconds": int(left.total_seconds()),
             "text": describe_remaining(left, self.calendar),
@@ -190,7 +191,7 @@ class ApplicantSerializer(serializers.Serializer):
         return attrs
 
 
-class AttachmentSerializer(serializers.ModelSerializer):
+class AttachmentSerializer(ModelSerializer):
     name = serializers.CharField(source="original_name")
     url = serializers.SerializerMethodField()
 
@@ -205,25 +206,25 @@ class AttachmentSerializer(serializers.ModelSerializer):
         return request.build_absolute_uri(path) if request else path
 
 
-class SupplementRequestSerializer(serializers.ModelSerializer):
+class SupplementRequestSerializer(ModelSerializer):
     class Meta:
         model = SupplementRequest
         fields = ["requested_at", "reason", "during_handling", "fulfilled_at", "fulfilled_note"]
 
 
-class ApologySerializer(serializers.ModelSerializer):
+class ApologySerializer(ModelSerializer):
     class Meta:
         model = Apology
         fields = ["issued_at", "reason", "previous_appointment_at", "new_appointment_at"]
 
 
-class RatingSerializer(serializers.ModelSerializer):
+class RatingSerializer(ModelSerializer):
     class Meta:
         model = Rating
         fields = ["level", "comment", "rated_at"]
 
 
-class HandlerSerializer(serializers.ModelSerializer):
+class HandlerSerializer(ModelSerializer):
     name = serializers.CharField(source="get_full_name")
 
     class Meta:
@@ -293,7 +294,7 @@ class DossierDetailSerializer(DossierListSerializer):
         return [str(action) for action in available_actions(dossier, self.context["request"].user)]
 
 
-class EventSerializer(serializers.ModelSerializer):
+class EventSerializer(ModelSerializer):
     """One line of the timeline (the tracking slip)."""
 
     action_label = serializers.SerializerMethodField()
@@ -346,7 +347,7 @@ class LookupQuerySerializer(serializers.Serializer):
     phone = serializers.CharField(max_length=20)
 
 
-class PublicEventSerializer(serializers.ModelSerializer):
+class PublicEventSerializer(ModelSerializer):
     """What anyone holding the receipt may see of an event: no officer, no note."""
 
     action_label = serializers.SerializerMethodField()
@@ -365,7 +366,7 @@ class PublicEventSerializer(serializers.ModelSerializer):
         return national_code(event.to_status)
 
 
-class PublicDossierSerializer(serializers.ModelSerializer):
+class PublicDossierSerializer(ModelSerializer):
     status_label = serializers.CharField(source="get_status_display")
     status_code = serializers.SerializerMethodField()
     procedure = DossierProcedureSerializer()

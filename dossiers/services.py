@@ -8,7 +8,7 @@ notification for after the commit. Deadlines come only from core.workdays.
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -136,10 +136,23 @@ def next_dossier_code(unit, now):
     """`{unit code}-{yymmdd}-{NNNN}`: the day's sequence row is locked, so concurrent
     intakes at one desk never share a number."""
     day = timezone.localtime(now, workdays.TZ).date()
-    sequence, _created = DailySequence.objects.select_for_update().get_or_create(unit=unit, day=day)
-    sequence.last += 1
-    sequence.save(update_fields=["last"])
-    return f"{unit.code}-{day:%y%m%d}-{sequence.last:04d}"
+    return f"{unit.code}-{day:%y%m%d}-{_take_number(unit, day):04d}"
+
+
+def _take_number(unit, day):
+    """The next number of the unit's day in one statement: the day's row is created or
+    counted on, and stays locked until the intake commits."""
+    quote = connection.ops.quote_name
+    table = quote(DailySequence._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} ({quote('unit_id')}, {quote('day')}, {quote('last')}) "
+            f"VALUES (%s, %s, 1) ON CONFLICT ({quote('unit_id')}, {quote('day')}) "
+            f"DO UPDATE SET {quote('last')} = {table}.{quote('last')} + 1 "
+            f"RETURNING {quote('last')}",
+            [unit.pk, day],
+        )
+        return cursor.fetchone()[0]
 
 
 # --- the clock ------------------------------------------------------------------------
@@ -463,9 +476,10 @@ def attach(dossier, file, kind, actor, document=None):
     )
 
 
-def remaining_working_time(dossier, now=None):
+def remaining_working_time(dossier, now=None, calendar=None):
     """Working time left before the due time (negative when late), for "2 ngày 3 giờ"."""
     if dossier.due_at is None:
         return None
     reference = dossier.paused_at or now or timezone.now()
-    return workdays.working_time_between(get_working_calendar(), reference, dossier.due_at)
+    calendar = calendar or get_working_calendar()
+    return workdays.working_time_between(calendar, reference, dossier.due_at)

@@ -104,20 +104,33 @@ def allowed_from(action, status):
 
 def available_actions(dossier, user):
     """The actions ``user`` may take on ``dossier`` now (for buttons and the API)."""
-    return [action for action in TRANSITIONS if refusal_reason(action, dossier, user) is None]
+    return [action for action in TRANSITIONS if _blocked_by(action, dossier, user) is None]
 
 
 def refusal_reason(action, dossier, user):
     """None when ``user`` may take ``action`` on ``dossier``; otherwise why not."""
-    rule = TRANSITIONS[action]
-    if dossier.status not in rule.sources:
+    blocked = _blocked_by(action, dossier, user)
+    if blocked == "status":
         return _("This action is not allowed while the dossier is “%(status)s”.") % {
             "status": dossier.get_status_display()
         }
-    if not _acts_for_side(user, dossier, rule):
+    if blocked == "side":
         return _("You may not take this action on this dossier.")
-    if action == Action.RATE and _is_rated(dossier):
+    if blocked == "rated":
         return _("This dossier has already been rated.")
+    return None
+
+
+def _blocked_by(action, dossier, user):
+    """Which rule keeps ``user`` from ``action`` now ("status", "side", "rated"), or None.
+    Kept apart from the wording: listing the available actions words nothing."""
+    rule = TRANSITIONS[action]
+    if dossier.status not in rule.sources:
+        return "status"
+    if not _acts_for_side(user, dossier, rule):
+        return "side"
+    if action == Action.RATE and _is_rated(dossier):
+        return "rated"
     return None
 
 

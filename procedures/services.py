@@ -92,13 +92,23 @@ def terms_snapshot(procedure):
     return json.loads(json.dumps(snapshot, cls=DjangoJSONEncoder))
 
 
-@transaction.atomic
 def current_version(procedure):
     """The version a dossier received now is received under: the latest one if the
     procedure's present terms are still those, else a new version numbered next. Dossiers
     keep the version they got, so later edits never change what they were received under."""
-    # The lock makes concurrent intakes of one procedure agree on a single new version.
-    locked = Procedure.objects.select_for_update().get(pk=procedure.pk)
+    present = Procedure.objects.select_related("field").get(pk=procedure.pk)
+    latest = present.versions.order_by("-number").first()
+    if latest is not None and latest.snapshot == terms_snapshot(present):
+        return latest  # the everyday case: no lock, no write
+    return _new_version(procedure)
+
+
+@transaction.atomic
+def _new_version(procedure):
+    # The lock makes concurrent intakes of one procedure agree on a single new version. It
+    # must not block the key-share locks that other intakes' inserts take on the procedure
+    # row (they may hold their desk's number, which this intake waits for next).
+    locked = Procedure.objects.select_for_update(no_key=True).get(pk=procedure.pk)
     snapshot = terms_snapshot(locked)
     latest = locked.versions.order_by("-number").first()
     if latest is not None and latest.snapshot == snapshot:

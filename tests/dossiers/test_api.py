@@ -338,6 +338,26 @@ class TestCreate:
         assert created["applicant"]["phone"] == "0912345678"
         assert response["Location"].endswith(f"{URL}H26.45-261123-0001/")
 
+    @pytest.mark.parametrize("who", ["desk_officer", "citizen"])
+    def test_the_answer_is_the_dossier_as_read_back(self, login, org, clock, who):
+        """The answer is built from the dossier just filed, not read back: it must say
+        exactly what a later read says."""
+        org.procedure.handling_units.add(org.ward)
+        document = RequiredDocumentFactory(procedure=org.procedure)
+        body = {
+            "procedure": "1.001193",
+            "applicant.name": "Lê Thị Cúc",
+            "applicant.phone": "0912345678",
+            "files": [pdf("to-khai.pdf")],
+            "documents": [document.pk],
+        }
+        client = login(getattr(org, who))
+        created = client.post(URL, body, format="multipart")
+        assert created.status_code == 201, created.json()
+        read_back = client.get(f"{URL}{created.json()['code']}/")
+        assert created.json() == read_back.json()
+        assert created.json()["attachments"] and created.json()["available_actions"]
+
     def test_by_post(self, login, org, clock):
         body = {"procedure": "1.001193", "applicant": applicant_body(), "channel": "post"}
         response = login(org.desk_officer).post(URL, body, format="json")

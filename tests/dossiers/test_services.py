@@ -127,7 +127,7 @@ class TestCodes:
 
     @pytest.mark.django_db(transaction=True)
     def test_concurrent_intake_gives_unique_codes(self, org):
-        errors, threads_count, per_thread = [], 8, 5
+        errors, threads_count, per_thread = [], 16, 8
 
         def worker():
             try:
