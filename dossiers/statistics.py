@@ -20,6 +20,7 @@ from django.utils import timezone
 from core.workdays import TZ, Verdict
 
 from .models import (
+    DUE_FALLS,
     Channel,
     DailyStat,
     Dossier,
@@ -129,9 +130,7 @@ def _flow_queries(first, last, dossiers, grouped=True):
             left_overdue=Q(left_at__gt=F("due_at")),
         ),
         _keyed(
-            left.filter(due_at__gte=start, due_at__lt=end).filter(
-                Q(left_at__isnull=True) | Q(left_at__gt=F("due_at"))
-            ),
+            left.filter(DUE_FALLS, due_at__gte=start, due_at__lt=end),
             "due_at",
             grouped,
             due_fell=None,
