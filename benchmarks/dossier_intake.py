@@ -180,8 +180,7 @@ def _report(results, options, before):
         figures[name] = (len(latencies) / run["seconds"], latencies)
         print(
             f"{name:>12}: {len(latencies) / run['seconds']:,.0f}/s, "
-            f"p50 {support.milliseconds(support.percentile(latencies, 0.5))}, "
-            f"p95 {support.milliseconds(support.percentile(latencies, 0.95))} "
+            f"{support.p50_p95(latencies)} "
             f"({options.clients} clients, {options.workers} gunicorn workers, "
             f"CONN_MAX_AGE={options.conn_max_age})"
         )

@@ -131,8 +131,7 @@ def _report(timings, options):
     width = max(len(name) for name in timings)
     for name, seconds in timings.items():
         print(
-            f"{name:>{width}}: p50 {support.milliseconds(support.percentile(seconds, 0.5))}, "
-            f"p95 {support.milliseconds(support.percentile(seconds, 0.95))} "
+            f"{name:>{width}}: {support.p50_p95(seconds)} "
             f"({len(seconds)} requests, one client, {options.workers} gunicorn workers, "
             f"CONN_MAX_AGE={options.conn_max_age})"
         )

@@ -83,15 +83,14 @@ def _keyed(queryset, day_column, grouped, prefix="", **counted):
         k_procedure=F(f"{prefix}procedure_id"),
         k_day=_local_day(day_column),
     )
+    zeros = {name: Value(0) for name in FLOW_FIELDS if name not in counted}
     if grouped:
         flows = {name: Count("id", filter=condition) for name, condition in counted.items()}
-        zeros = {name: Value(0) for name in FLOW_FIELDS if name not in counted}
         return keyed.values(*KEY).annotate(**flows, **zeros).order_by()
     marks = {
         name: Value(1) if condition is None else Case(When(condition, then=1), default=0)
         for name, condition in counted.items()
     }
-    zeros = {name: Value(0) for name in FLOW_FIELDS if name not in counted}
     return keyed.annotate(**marks, **zeros).values(*KEY, *FLOW_FIELDS).order_by()
 
 

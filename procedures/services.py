@@ -97,10 +97,15 @@ def current_version(procedure):
     procedure's present terms are still those, else a new version numbered next. Dossiers
     keep the version they got, so later edits never change what they were received under."""
     present = Procedure.objects.select_related("field").get(pk=procedure.pk)
-    latest = present.versions.order_by("-number").first()
-    if latest is not None and latest.snapshot == terms_snapshot(present):
-        return latest  # the everyday case: no lock, no write
-    return _new_version(procedure)
+    # The everyday case needs no lock and writes nothing.
+    return _latest_if_unchanged(present) or _new_version(procedure)
+
+
+def _latest_if_unchanged(procedure):
+    latest = procedure.versions.order_by("-number").first()
+    if latest is not None and latest.snapshot == terms_snapshot(procedure):
+        return latest
+    return None
 
 
 @transaction.atomic
@@ -109,12 +114,14 @@ def _new_version(procedure):
     # must not block the key-share locks that other intakes' inserts take on the procedure
     # row (they may hold their desk's number, which this intake waits for next).
     locked = Procedure.objects.select_for_update(no_key=True).get(pk=procedure.pk)
-    snapshot = terms_snapshot(locked)
+    found = _latest_if_unchanged(locked)
+    if found is not None:
+        return found  # another intake made it while this one waited for the lock
     latest = locked.versions.order_by("-number").first()
-    if latest is not None and latest.snapshot == snapshot:
-        return latest
     number = latest.number + 1 if latest else 1
-    return ProcedureVersion.objects.create(procedure=locked, number=number, snapshot=snapshot)
+    return ProcedureVersion.objects.create(
+        procedure=locked, number=number, snapshot=terms_snapshot(locked)
+    )
 
 
 # -- publishing -----------------------------------------------------------------------------
