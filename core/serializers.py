@@ -10,18 +10,42 @@ from .workdays import LimitUnit
 FIRST_YEAR, LAST_YEAR = 2000, 2100
 
 
+class Serializer(serializers.Serializer):
+    """DRF deep-copies the declared fields for every instance, running each field's
+    constructor again; a shallow copy serves (see ``unbound_copies``)."""
+
+    def get_fields(self):
+        return unbound_copies(self._declared_fields)
+
+
 class ModelSerializer(serializers.ModelSerializer):
     """DRF's ModelSerializer builds its fields from the model anew for every instance
     (most of the cost of rendering one dossier); the model does not change while the
-    process runs, so build them once per class and copy them, as DRF copies declared
-    fields. Labels and messages stay lazy, so each request still gets its language."""
+    process runs, so build them once per class and copy them. Labels and messages stay
+    lazy, so each request still gets its language."""
 
     def get_fields(self):
         built = type(self).__dict__.get("_built_fields")
         if built is None:
             built = super().get_fields()
             type(self)._built_fields = built
-        return copy.deepcopy(built)
+        return unbound_copies(built)
+
+
+def unbound_copies(fields):
+    """Copies of never-bound fields for one serializer instance. Binding only sets a
+    copy's own name and parent, so a shallow copy serves. A field holding other fields (a
+    nested serializer, a list's child) is copied deeply, so that its children bind to the
+    copy."""
+    return {name: _unbound_copy(field) for name, field in fields.items()}
+
+
+def _unbound_copy(field):
+    if isinstance(field, serializers.BaseSerializer) or any(
+        hasattr(field, holder) for holder in ("child", "child_relation")
+    ):
+        return copy.deepcopy(field)
+    return copy.copy(field)
 
 
 class DeadlineQuerySerializer(serializers.Serializer):

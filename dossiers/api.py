@@ -78,12 +78,20 @@ def as_just_filed(dossier, uploaded):
     filed, without reading: it has no supplement, apology or rating yet, and only the
     attachments of its intake (read when there were some)."""
     dossier._prefetched_objects_cache = {
-        "supplements": dossier.supplements.none(),
-        "apologies": dossier.apologies.none(),
-        "attachments": dossier.attachments.all() if uploaded else dossier.attachments.none(),
+        "supplements": _known_empty(dossier.supplements),
+        "apologies": _known_empty(dossier.apologies),
+        "attachments": dossier.attachments.all() if uploaded else _known_empty(dossier.attachments),
     }
     Dossier.rating.related.set_cached_value(dossier, None)
     return dossier
+
+
+def _known_empty(related):
+    # Marked evaluated, as prefetching leaves its querysets: even an empty query would be
+    # compiled each time it is iterated.
+    rows = related.none()
+    rows._result_cache, rows._prefetch_done = [], True
+    return rows
 
 
 def intake_serializer_for(user):

@@ -14,7 +14,7 @@ from core.models import Unit, User
 from core.phones import normalise_phone
 from core.roles import STAFF_ROLES
 from core.selectors import get_working_calendar
-from core.serializers import ModelSerializer
+from core.serializers import ModelSerializer, Serializer
 from procedures.models import Channel, Procedure, RequiredDocument
 
 from . import services
@@ -76,7 +76,7 @@ def describe_remaining(duration, calendar):
     return describe_working_time(duration, calendar)
 
 
-class RemainingSerializer(serializers.Serializer):
+class RemainingSerializer(Serializer):
     seconds = serializers.IntegerField(help_text=_("Working seconds left; negative when late."))
     text = serializers.CharField()
 
@@ -158,7 +158,7 @@ class DossierListSerializer(ModelSerializer):
         )
 
 
-class ApplicantSerializer(serializers.Serializer):
+class ApplicantSerializer(Serializer):
     """The applicant as given at intake; the phone comes back normalised ("0912345678")."""
 
     kind = serializers.ChoiceField(choices=ApplicantKind.choices, default=ApplicantKind.PERSON)
@@ -232,7 +232,7 @@ class HandlerSerializer(ModelSerializer):
         fields = ["username", "name"]
 
 
-class DossierTimeLimitSerializer(serializers.Serializer):
+class DossierTimeLimitSerializer(Serializer):
     amount = serializers.DecimalField(source="limit_amount", max_digits=7, decimal_places=2)
     unit = serializers.CharField(source="limit_unit")
     cutoff = serializers.TimeField(source="limit_cutoff", allow_null=True)
@@ -342,7 +342,7 @@ class EventSerializer(ModelSerializer):
 # --- the public lookup ----------------------------------------------------------------------
 
 
-class LookupQuerySerializer(serializers.Serializer):
+class LookupQuerySerializer(Serializer):
     code = serializers.CharField(max_length=60)
     phone = serializers.CharField(max_length=20)
 
@@ -402,7 +402,7 @@ class PublicDossierSerializer(ModelSerializer):
 # --- request bodies -------------------------------------------------------------------------
 
 
-class UploadsSerializer(serializers.Serializer):
+class UploadsSerializer(Serializer):
     """``files`` (multipart) and optionally ``documents``: the id of the required document
     each file answers, in the same order. Validated into ``uploads`` for the services;
     every file is checked before anything is written, so a refused file leaves no trace."""
@@ -545,11 +545,11 @@ class OnlineFilingSerializer(DossierCreateSerializer):
         )
 
 
-class NoteSerializer(serializers.Serializer):
+class NoteSerializer(Serializer):
     note = serializers.CharField(max_length=5000, required=False, allow_blank=True, default="")
 
 
-class ReasonSerializer(serializers.Serializer):
+class ReasonSerializer(Serializer):
     reason = serializers.CharField(max_length=5000)
 
 
@@ -589,6 +589,6 @@ class ApologyRequestSerializer(ReasonSerializer):
     new_appointment_at = serializers.DateTimeField()
 
 
-class RateSerializer(serializers.Serializer):
+class RateSerializer(Serializer):
     level = serializers.ChoiceField(choices=Satisfaction.choices)
     comment = serializers.CharField(max_length=5000, required=False, allow_blank=True, default="")

@@ -36,10 +36,13 @@ class ProceduresConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import m2m_changed, post_delete, post_save
 
-        from .models import Field, Procedure
+        from core.models import Unit
+
+        from .models import Field, Procedure, RequiredDocument, WorkflowStep
         from .services import catalogue_changed
 
-        for model in (Field, Procedure):
+        # Everything a procedure's terms are made of (a step names its unit by code).
+        for model in (Field, Procedure, RequiredDocument, WorkflowStep, Unit):
             post_save.connect(catalogue_changed, sender=model, dispatch_uid=f"catalogue-{model}")
             post_delete.connect(catalogue_changed, sender=model, dispatch_uid=f"catalogue-{model}")
         m2m_changed.connect(

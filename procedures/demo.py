@@ -156,6 +156,7 @@ def add_standard_workflows():
         for pk in sorted(chosen)
         for order, (name, role, share) in enumerate(STANDARD_WORKFLOW, start=1)
     )
+    catalogue_changed()
     return len(chosen)
 
 

@@ -92,13 +92,46 @@ def terms_snapshot(procedure):
     return json.loads(json.dumps(snapshot, cls=DjangoJSONEncoder))
 
 
+# How long a procedure's current version is remembered at most: every catalogue change
+# retires it at once; the limit only bounds edits made behind the application's back.
+VERSION_TIMEOUT = 300  # seconds
+
+
 def current_version(procedure):
     """The version a dossier received now is received under: the latest one if the
     procedure's present terms are still those, else a new version numbered next. Dossiers
-    keep the version they got, so later edits never change what they were received under."""
+    keep the version they got, so later edits never change what they were received under.
+
+    Comparing the terms costs four queries, so the answer is remembered under the
+    catalogue's stamp, which every catalogue change replaces."""
+    # The stamp is read before the terms: an answer computed from terms older than the
+    # stamp it is filed under could outlive the change that replaced them.
+    stamp, remembered = _remembered_version(procedure.pk)
+    if remembered is not None:
+        return remembered
     present = Procedure.objects.select_related("field").get(pk=procedure.pk)
     # The everyday case needs no lock and writes nothing.
-    return _latest_if_unchanged(present) or _new_version(procedure)
+    version = _latest_if_unchanged(present) or _new_version(procedure)
+    # Only a committed version may be handed to other requests.
+    transaction.on_commit(
+        lambda: cache.set(_version_key(procedure.pk), (stamp, version), VERSION_TIMEOUT)
+    )
+    return version
+
+
+def _version_key(procedure_pk):
+    return f"procedures:current-version:{procedure_pk}"
+
+
+def _remembered_version(procedure_pk):
+    """The catalogue's stamp and the version remembered under it (None if none is)."""
+    key = _version_key(procedure_pk)
+    found = cache.get_many([CATALOGUE_VERSION_KEY, key])
+    stamp = found.get(CATALOGUE_VERSION_KEY)
+    if stamp is None:
+        return catalogue_version(), None
+    remembered_stamp, version = found.get(key, (None, None))
+    return stamp, version if remembered_stamp == stamp else None
 
 
 def _latest_if_unchanged(procedure):

@@ -4,9 +4,15 @@ from datetime import time
 from decimal import Decimal
 
 import pytest
+from django.db import transaction
 
 from procedures.models import Procedure, ProcedureVersion
-from procedures.services import current_version, refresh_search_text, set_published
+from procedures.services import (
+    current_version,
+    import_records,
+    refresh_search_text,
+    set_published,
+)
 from tests.factories import UnitFactory
 from tests.procedures.factories import (
     FieldFactory,
@@ -167,3 +173,116 @@ def test_search_wildcards_are_literal(query):
     ProcedureFactory(name="Cấp 100% hỗ trợ")
     found = {p.name for p in Procedure.objects.search(query)}
     assert all(query.replace("đ", "d").lower() in name.lower().replace("đ", "d") for name in found)
+
+
+# -- the current version, remembered between intakes -----------------------------------------
+
+
+def remembered(procedure, capture):
+    """current_version as a request sees it: committed, so it may be remembered."""
+    with capture(execute=True):
+        return current_version(procedure)
+
+
+def test_a_committed_version_is_answered_again_without_a_query(
+    django_capture_on_commit_callbacks, django_assert_num_queries
+):
+    procedure = ProcedureFactory()
+    first = remembered(procedure, django_capture_on_commit_callbacks)
+
+    with django_assert_num_queries(0):
+        again = current_version(procedure)
+
+    assert again == first
+    assert again.snapshot == first.snapshot
+
+
+def _lengthen_the_time_limit(procedure):
+    procedure.time_limit_amount = Decimal(7)
+    procedure.save()
+
+
+def _rename_the_field(procedure):
+    procedure.field.name = "Lĩnh vực mới"
+    procedure.field.save()
+
+
+def _rename_a_document(procedure):
+    document = procedure.documents.get()
+    document.name = "Tờ khai (mẫu mới)"
+    document.save()
+
+
+def _drop_a_document(procedure):
+    procedure.documents.get().delete()
+
+
+def _add_a_step(procedure):
+    WorkflowStepFactory(procedure=procedure, name="Phê duyệt")
+
+
+def _recode_the_step_unit(procedure):
+    unit = procedure.workflow.get().unit
+    unit.code = "H26.45.TP2"
+    unit.save()
+
+
+def _reimport_with_other_documents(procedure):
+    report = import_records(
+        [
+            {
+                "MATTHC": procedure.code,
+                "TENTTHC": procedure.name,
+                "LINHVUCTHUCHIEN": [{"MALINHVUC": "", "TENLINHVUC": procedure.field.name}],
+                "CAPTHUCHIEN": [{"CAPTHUCHIEN": "Cấp xã"}],
+                "THANHPHANHOSO": [{"GIAYTO": [{"TENGIAYTO": "Giấy tờ khác"}]}],
+            }
+        ]
+    )
+    assert report.updated, report.summary()
+
+
+@pytest.mark.parametrize(
+    "edit",
+    [
+        _lengthen_the_time_limit,
+        _rename_the_field,
+        _rename_a_document,
+        _drop_a_document,
+        _add_a_step,
+        _recode_the_step_unit,
+        _reimport_with_other_documents,
+    ],
+)
+def test_every_change_of_terms_retires_the_remembered_version(
+    edit, django_capture_on_commit_callbacks
+):
+    procedure = ProcedureFactory(time_limit_amount=Decimal(5))
+    RequiredDocumentFactory(procedure=procedure, name="Tờ khai")
+    WorkflowStepFactory(procedure=procedure, name="Thẩm định", unit=UnitFactory(code="H26.45.TP"))
+    first = remembered(procedure, django_capture_on_commit_callbacks)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        edit(procedure)
+    later = remembered(procedure, django_capture_on_commit_callbacks)
+
+    assert later.number == first.number + 1
+    assert later.snapshot != first.snapshot
+
+
+def test_a_version_made_in_a_rolled_back_transaction_is_not_remembered(
+    django_capture_on_commit_callbacks,
+):
+    procedure = ProcedureFactory()
+    with (
+        django_capture_on_commit_callbacks(execute=True),
+        pytest.raises(RuntimeError),
+        transaction.atomic(),
+    ):
+        current_version(procedure)
+        raise RuntimeError("the intake failed after its version was made")
+
+    version = remembered(procedure, django_capture_on_commit_callbacks)
+
+    assert ProcedureVersion.objects.filter(pk=version.pk).exists()
+    assert version.number == 1
