@@ -467,9 +467,10 @@ class DossierCreateSerializer(UploadsSerializer):
     )
 
     def validate_procedure(self, code):
-        procedure = Procedure.objects.filter(code=code.strip()).first()
-        if procedure is None:
-            raise serializers.ValidationError(_("There is no procedure with this code."))
+        try:
+            procedure = Procedure.objects.get(code=code.strip())
+        except Procedure.DoesNotExist:
+            raise serializers.ValidationError(_("There is no procedure with this code.")) from None
         if not procedure.published:
             raise serializers.ValidationError(_("This procedure is not open for filing."))
         return procedure
