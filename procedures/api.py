@@ -14,7 +14,7 @@ from rest_framework.viewsets import ReadOnlyModelViewSet
 from .filters import ProcedureFilter
 from .models import Field, Procedure, RequiredDocument, WorkflowStep
 from .serializers import FieldSerializer, ProcedureDetailSerializer, ProcedureListSerializer
-from .services import catalogue_version
+from .services import CATALOGUE_CACHE_TIMEOUT, catalogue_version
 
 # The code breaks ties, so that pages never repeat or skip a procedure.
 CATALOGUE_ORDER = ("field__order", "field__name", "name", "code")
@@ -33,9 +33,6 @@ LIST_COLUMNS = (
 )
 
 
-COUNT_TIMEOUT = 300  # seconds; a catalogue change retires cached counts at once anyway
-
-
 class CachedCountPaginator(Paginator):
     """A paginator whose total comes from the cache when the same list was counted since
     the catalogue last changed: counting all 5,000 procedures costs more than a page."""
@@ -49,7 +46,7 @@ class CachedCountPaginator(Paginator):
         count = cache.get(self.count_key)
         if count is None:
             count = super().count
-            cache.set(self.count_key, count, COUNT_TIMEOUT)
+            cache.set(self.count_key, count, CATALOGUE_CACHE_TIMEOUT)
         return count
 
 

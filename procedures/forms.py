@@ -1,6 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.models import Unit
+
 from .models import Field, Level, OnlineLevel
 from .selectors import catalogue_units
 
@@ -52,7 +54,7 @@ class CatalogueFilterForm(SearchForm):
     )
     unit = forms.ModelChoiceField(
         label=_("Handling unit"),
-        queryset=catalogue_units(),
+        queryset=Unit.objects.none(),  # the catalogue's units, read per form (see __init__)
         to_field_name="code",
         required=False,
         empty_label=_("All handling units"),
@@ -68,3 +70,7 @@ class CatalogueFilterForm(SearchForm):
             "invalid_choice": _("There is no online level “%(value)s”; showing every level.")
         },
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = catalogue_units()

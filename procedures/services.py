@@ -26,6 +26,9 @@ DOCUMENT_FIELDS = ["case", "name", "originals", "copies", "form_name", "form_url
 # -- what is cached from the catalogue --------------------------------------------------------
 
 CATALOGUE_VERSION_KEY = "procedures:catalogue-version"
+# How long an answer derived from the catalogue is kept at most: every catalogue change
+# retires it at once; the limit only bounds edits made behind the application's back.
+CATALOGUE_CACHE_TIMEOUT = 300  # seconds
 
 
 def catalogue_version():
@@ -92,11 +95,6 @@ def terms_snapshot(procedure):
     return json.loads(json.dumps(snapshot, cls=DjangoJSONEncoder))
 
 
-# How long a procedure's current version is remembered at most: every catalogue change
-# retires it at once; the limit only bounds edits made behind the application's back.
-VERSION_TIMEOUT = 300  # seconds
-
-
 def current_version(procedure):
     """The version a dossier received now is received under: the latest one if the
     procedure's present terms are still those, else a new version numbered next. Dossiers
@@ -114,7 +112,7 @@ def current_version(procedure):
     version = _latest_if_unchanged(present) or _new_version(procedure)
     # Only a committed version may be handed to other requests.
     transaction.on_commit(
-        lambda: cache.set(_version_key(procedure.pk), (stamp, version), VERSION_TIMEOUT)
+        lambda: cache.set(_version_key(procedure.pk), (stamp, version), CATALOGUE_CACHE_TIMEOUT)
     )
     return version
 

@@ -1,12 +1,14 @@
 """The public catalogue list, a procedure's page and the home page."""
 
 import pytest
+from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 
-from procedures.models import Level, OnlineLevel
+from procedures.models import Level, OnlineLevel, Procedure
+from procedures.services import set_published
 from tests.factories import UnitFactory
 from tests.procedures.factories import FieldFactory, ProcedureFactory, RequiredDocumentFactory
 
@@ -194,6 +196,8 @@ def test_pagination_keeps_the_filters(client):
 
 
 def _list_queries(client, url):
+    # As the first request after a catalogue change: nothing derived from it is cached.
+    cache.clear()
     with CaptureQueriesContext(connection) as queries:
         assert client.get(url).status_code == 200
     return len(queries)
@@ -393,3 +397,21 @@ def test_site_navigation_links_the_catalogue_but_not_the_kiosk(client):
     text = client.get("/").text
     assert 'href="/procedures/">Thủ tục hành chính</a>' in text
     assert "/kiosk/" not in text
+
+
+def _unit_choices(client):
+    return [unit.code for unit in client.get(CATALOGUE).context["form"].fields["unit"].queryset]
+
+
+def test_the_unit_filter_follows_catalogue_changes(client, django_capture_on_commit_callbacks):
+    ward = UnitFactory(code="T001", name="Phường Một")
+    procedure = ProcedureFactory(handling_units=[ward])
+    assert _unit_choices(client) == ["T001"]
+
+    with django_capture_on_commit_callbacks(execute=True):
+        procedure.handling_units.add(UnitFactory(code="T002", name="Phường Hai"))
+    assert _unit_choices(client) == ["T002", "T001"]
+
+    with django_capture_on_commit_callbacks(execute=True):
+        set_published(Procedure.objects.filter(pk=procedure.pk), False)
+    assert _unit_choices(client) == []
