@@ -23,12 +23,15 @@ from procedures.search import fold
 from . import services
 from .desk_forms import UploadsField
 from .models import Satisfaction, service_unit
-from .selectors import find_for_lookup
+from .selectors import find_for_lookup, fresh_held_uploads
 from .uploads import check_upload
 
 User = get_user_model()
 
 ID_NUMBER = re.compile(r"^\d{12}$")
+# A failed filing form is shown again with a hidden "kept-<field>" holding the key of each
+# file it held, so the applicant need not choose it again.
+KEPT_PREFIX = "kept-"
 # What a browser may offer in its file picker; the content check decides what is accepted.
 UPLOAD_ACCEPT = ".pdf,.jpg,.jpeg,.png,.docx," + ",".join(settings.ONESTOP_UPLOAD_TYPES)
 LOOKUP_NO_MATCH = _(
@@ -325,9 +328,10 @@ class FilingForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
     )
 
-    def __init__(self, *args, procedure, units, **kwargs):
+    def __init__(self, *args, procedure, units, owner, **kwargs):
         super().__init__(*args, **kwargs)
         self.procedure = procedure
+        self.owner = owner
         self.fields["receiving_unit"].queryset = units
         if len(units) == 1:
             self.fields["receiving_unit"].initial = units[0].pk
@@ -337,6 +341,35 @@ class FilingForm(forms.Form):
                 label=_("The dossier's documents"),
                 error_messages={"required": _("Attach the dossier's documents.")},
             )
+        self.kept = self._kept_uploads()
+
+    def _upload_names(self):
+        return [name for name, field in self.fields.items() if isinstance(field, UploadField)]
+
+    def _kept_uploads(self):
+        """The files held from an earlier attempt that the posted form names (``kept-<field>``),
+        each given to its field as the value an empty file input leaves in place."""
+        posted = {name: self.data.get(f"{KEPT_PREFIX}{name}") for name in self._upload_names()}
+        found = fresh_held_uploads(self.owner, [key for key in posted.values() if key])
+        kept = {name: found[key] for name, key in posted.items() if key in found}
+        for name, held in kept.items():
+            self.initial[name] = held.reopen()
+        return kept
+
+    def keep_uploads(self):
+        """After a failed filing, hold each newly chosen file that passed its checks, so the
+        form shown again keeps it; a field in error keeps nothing."""
+        chosen = {
+            name: self.files[name]
+            for name in self._upload_names()
+            if name in self.files and name not in self.errors
+        }
+        self.kept.update(services.hold_uploads(self.owner, chosen))
+        for name in self.errors:
+            self.kept.pop(name, None)
+
+    def release_kept_uploads(self):
+        services.release_held_uploads(self.kept.values())
 
     def _slot(self, document):
         if is_note(document):
@@ -350,20 +383,20 @@ class FilingForm(forms.Form):
         return DocumentSlot(document, name)
 
     def document_groups(self):
-        """[(case, [(document, bound upload field)], [guidance documents])] in catalogue
-        order."""
+        """[(case, [(document, bound upload field, held file or None)], [guidance
+        documents])] in catalogue order."""
         groups = {}
         for slot in self.slots:
             uploads, notes = groups.setdefault(slot.document.case.strip(), ([], []))
             if slot.field:
-                uploads.append((slot.document, self[slot.field]))
+                uploads.append((slot.document, self[slot.field], self.kept.get(slot.field)))
             else:
                 notes.append(slot.document)
         return [(case, uploads, notes) for case, (uploads, notes) in groups.items()]
 
     def clean(self):
         cleaned = super().clean()
-        if not self.files:
+        if not self.files and not self.kept:
             raise ValidationError(
                 _("Attach at least one document of the dossier."), code="no_documents"
             )

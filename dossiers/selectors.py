@@ -1,6 +1,7 @@
 """Reads with business meaning: the desk's queues. Every one starts from
 ``Dossier.objects.visible_to(user)`` and filters and counts in SQL."""
 
+import uuid
 from datetime import timedelta
 
 from django.conf import settings
@@ -13,7 +14,14 @@ from core.phones import normalise_phone
 from core.selectors import get_working_calendar
 from procedures.models import Procedure
 
-from .models import CLOCK_RUNNING_STATUSES, Dossier, Status, service_unit
+from .models import (
+    CLOCK_RUNNING_STATUSES,
+    HELD_UPLOAD_HOURS,
+    Dossier,
+    HeldUpload,
+    Status,
+    service_unit,
+)
 
 # What a desk row shows: the procedure, where the dossier sits and who holds it.
 ROW_RELATED = ("procedure", "receiving_unit", "handling_unit", "handler")
@@ -112,3 +120,19 @@ def find_for_lookup(code, phone):
     if dossier is None or normalise_phone(dossier.applicant_phone) != normalise_phone(phone):
         return None
     return dossier
+
+
+def fresh_held_uploads(owner, keys, now=None):
+    """{key: HeldUpload} of ``owner``'s uploads among ``keys`` (as posted by a form: any
+    text) still within their holding time; anyone else's key finds nothing."""
+    wanted = set()
+    for key in keys:
+        try:
+            wanted.add(uuid.UUID(str(key)))
+        except ValueError:
+            continue
+    if not wanted:
+        return {}
+    since = (now or timezone.now()) - timedelta(hours=HELD_UPLOAD_HOURS)
+    held = HeldUpload.objects.filter(owner=owner, pk__in=wanted, held_at__gte=since)
+    return {str(item.pk): item for item in held}

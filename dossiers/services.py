@@ -6,6 +6,7 @@ notification for after the commit. Deadlines come only from core.workdays.
 """
 
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
@@ -19,12 +20,14 @@ from procedures.services import current_version
 
 from . import notifications
 from .models import (
+    HELD_UPLOAD_HOURS,
     Apology,
     Attachment,
     AttachmentKind,
     DailySequence,
     Dossier,
     DossierEvent,
+    HeldUpload,
     NotificationKind,
     Rating,
     Satisfaction,
@@ -474,6 +477,44 @@ def attach(dossier, file, kind, actor, document=None):
         sha256=digest,
         uploaded_by=actor if actor and actor.is_authenticated else None,
     )
+
+
+# --- uploads held across a failed form -----------------------------------------------------
+
+
+def hold_uploads(owner, uploads):
+    """Keep checked uploads ({form field name: file}) for ``owner`` after their form failed
+    for another reason; returns {field name: HeldUpload}."""
+    held = {}
+    for name, upload in uploads.items():
+        upload.seek(0)
+        held[name] = HeldUpload.objects.create(
+            owner=owner, file=upload, original_name=upload.name[:255], size=upload.size
+        )
+    return held
+
+
+def release_held_uploads(held):
+    """Discard held uploads once the form they were kept for is saved (after the commit, so
+    that a failed save still finds them)."""
+    keys = [item.pk for item in held]
+    if keys:
+        transaction.on_commit(lambda: _discard(HeldUpload.objects.filter(pk__in=keys)))
+
+
+def discard_stale_held_uploads(now=None):
+    """Discard uploads held longer than ``HELD_UPLOAD_HOURS``; returns how many."""
+    cutoff = (now or timezone.now()) - timedelta(hours=HELD_UPLOAD_HOURS)
+    return _discard(HeldUpload.objects.filter(held_at__lt=cutoff))
+
+
+def _discard(held_uploads):
+    discarded = 0
+    for held in held_uploads.iterator():
+        held.file.delete(save=False)
+        held.delete()
+        discarded += 1
+    return discarded
 
 
 def remaining_working_time(dossier, now=None, calendar=None):

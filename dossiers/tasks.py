@@ -49,3 +49,10 @@ def roll_up_statistics():
     from .statistics import nightly_roll_up
 
     return nightly_roll_up()
+
+
+@shared_task
+def discard_stale_held_uploads():
+    from .services import discard_stale_held_uploads
+
+    return discard_stale_held_uploads()

@@ -155,6 +155,7 @@ def file_online(request, code):
         request.FILES if posted else None,
         procedure=procedure,
         units=units,
+        owner=request.user,
         initial=applicant_initial(request.user),
     )
     if posted and form.is_valid():
@@ -165,7 +166,10 @@ def file_online(request, code):
         except services.TransitionError as error:
             form.add_error(None, error.message)
         else:
+            form.release_kept_uploads()
             return redirect("dossiers:filed", code=dossier.code)
+    if posted:
+        form.keep_uploads()
     context.update(
         form=form,
         time_limit=time_limit_words(*procedure.terms_for(Channel.ONLINE)),

@@ -159,6 +159,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "dossiers.tasks.send_monthly_reports",
         "schedule": crontab(hour=7, minute=30),
     },
+    "held-uploads-hourly": {
+        "task": "dossiers.tasks.discard_stale_held_uploads",
+        "schedule": crontab(minute=40),
+    },
     "nightly-roll-up": {
         "task": "dossiers.tasks.roll_up_statistics",
         "schedule": crontab(hour=1, minute=0),

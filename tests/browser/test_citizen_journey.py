@@ -65,17 +65,25 @@ def sign_up_on_the_way_to_filing(page, shots):
 
 
 def file_online(page, shots, town_unit):
+    """A first attempt with a mistyped ID number comes back with the error and the chosen
+    files kept; correcting the number alone files the dossier."""
     page.locator("#id_receiving_unit").select_option(str(town_unit.pk))
     expect(page.locator("#id_applicant_phone")).to_have_value(PHONE)
-    if not page.locator("#id_applicant_id_number").input_value():
-        page.locator("#id_applicant_id_number").fill("001190000123")
+    page.locator("#id_applicant_id_number").fill("00119000012")
     page.locator("#id_summary").fill("Khai sinh cho con gái Phạm Thu An")
     slots = page.locator('input[type="file"]')
     expect(slots).to_have_count(2)
     slots.nth(0).set_input_files(upload("to-khai.pdf", "application/pdf", sample_pdf()))
     slots.nth(1).set_input_files(upload("giay-chung-sinh.png", "image/png", sample_png()))
     shots(page, "filing form")
-    page.get_by_role("button", name=re.compile("Nộp hồ sơ|Submit")).click()
+    submit = page.get_by_role("button", name=re.compile("Nộp hồ sơ|Submit"))
+    submit.click()
+    expect(page.locator("#id_applicant_id_number_error")).to_be_visible()
+    expect(page.locator(".kept-upload")).to_have_count(2)
+    expect(page.locator(".kept-upload").nth(1)).to_contain_text("giay-chung-sinh.png")
+    shots(page, "filing form with an error, files kept")
+    page.locator("#id_applicant_id_number").fill("001190000123")
+    submit.click()
     code = page.locator(".dossier-code")
     expect(code).to_have_text(re.compile(r"^H26\.45-\d{6}-\d{4}$"))
     shots(page, "dossier code")

@@ -2,13 +2,15 @@
 errors, nothing created on error, and the confirmation page."""
 
 import hashlib
+from datetime import timedelta
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils.html import escape
 
 from dossiers.forms import is_note, upload_required
-from dossiers.models import Attachment, Dossier, Status
+from dossiers.models import HELD_UPLOAD_HOURS, Attachment, Dossier, HeldUpload, Status
+from dossiers.tasks import discard_stale_held_uploads
 from procedures.models import Channel
 from tests.procedures.factories import ProcedureFactory, RequiredDocumentFactory
 
@@ -183,7 +185,7 @@ class TestFiling:
         assert escape("Khai sinh cho con trai Nguyễn Văn Bình") in page
         assert 'value="Phường Lê Lợi"' in page
         assert not Dossier.objects.exists() and not Attachment.objects.exists()
-        assert not any(media.rglob("*.pdf"))
+        assert not any(media.rglob("giay-chung-sinh*"))  # the refused file is not kept
 
     def test_an_oversized_file_is_refused(self, citizen_client, org, documents, settings, media):
         settings.ONESTOP_UPLOAD_MAX_BYTES = len(PDF) - 1
@@ -241,6 +243,108 @@ class TestFiling:
         response = citizen_client.post(url(org.procedure))
         assert response.status_code == 200
         assert response.context["form"].errors
+
+
+class TestKeptUploads:
+    """A filing that fails for another reason keeps the files that passed their checks,
+    for their owner alone, so the applicant does not choose them again."""
+
+    def failed_attempt(self, client, org, documents, **overrides):
+        data = filing(org, documents, applicant_name="", **overrides)
+        response = client.post(url(org.procedure), data)
+        assert response.status_code == 200
+        return response, response.context["form"].kept
+
+    def again(self, org, documents, kept, **chosen):
+        """The second post as the browser sends it: the typed fields, the hidden keys of
+        the kept files, and only the files ``chosen`` anew."""
+        data = filing(org, documents, **{field(documents["form"]): None})
+        data.pop(field(documents["birth"]))
+        data.update({f"kept-{name}": str(held.key) for name, held in kept.items()})
+        return {**data, **chosen}
+
+    def test_the_second_post_files_the_kept_files_once(
+        self, citizen_client, org, documents, media, django_capture_on_commit_callbacks
+    ):
+        response, kept = self.failed_attempt(citizen_client, org, documents)
+        assert set(kept) == {field(documents["form"]), field(documents["birth"])}
+        page = response.content.decode()
+        for name, held in kept.items():
+            assert f'name="kept-{name}" value="{held.key}"' in page
+        assert "giay chung sinh.png" in page
+        assert not Dossier.objects.exists()
+
+        with django_capture_on_commit_callbacks(execute=True):
+            response = citizen_client.post(url(org.procedure), self.again(org, documents, kept))
+
+        assert response.status_code == 302
+        attachments = {a.document_id: a for a in Dossier.objects.get().attachments.all()}
+        birth = attachments[documents["birth"].pk]
+        assert birth.sha256 == hashlib.sha256(PNG).hexdigest()
+        assert (birth.content_type, birth.original_name) == ("image/png", "giay chung sinh.png")
+        assert attachments[documents["form"].pk].sha256 == hashlib.sha256(PDF).hexdigest()
+        assert not HeldUpload.objects.exists()
+        assert not any(path.is_file() for path in (media / "held").rglob("*"))
+
+    def test_a_refused_file_is_not_kept(self, citizen_client, org, documents, media):
+        renamed = SimpleUploadedFile("giay-chung-sinh.pdf", EXE)
+        _response, kept = self.failed_attempt(
+            citizen_client, org, documents, **{field(documents["birth"]): renamed}
+        )
+        assert list(kept) == [field(documents["form"])]
+
+        response = citizen_client.post(url(org.procedure), self.again(org, documents, kept))
+
+        assert list(response.context["form"].errors) == [field(documents["birth"])]
+        assert list(response.context["form"].kept) == [field(documents["form"])]
+        assert not Dossier.objects.exists()
+
+    def test_a_newly_chosen_file_replaces_the_kept_one(self, citizen_client, org, documents, media):
+        _response, kept = self.failed_attempt(citizen_client, org, documents)
+        other_scan = SimpleUploadedFile("giay-chung-sinh-moi.pdf", PDF + b"% scan 2\n")
+        data = self.again(org, documents, kept, **{field(documents["birth"]): other_scan})
+
+        citizen_client.post(url(org.procedure), data)
+
+        birth = Attachment.objects.get(document=documents["birth"])
+        assert birth.original_name == "giay-chung-sinh-moi.pdf"
+
+    @pytest.mark.parametrize("whose", ["another citizen", "held too long", "not a key"])
+    def test_a_key_that_is_not_the_posters_own_fresh_one_keeps_nothing(
+        self, whose, client, org, documents, media, clock
+    ):
+        client.force_login(org.citizen)
+        _response, kept = self.failed_attempt(client, org, documents)
+        if whose == "another citizen":
+            client.force_login(org.other_citizen)
+        if whose == "held too long":
+            clock.shift(timedelta(hours=HELD_UPLOAD_HOURS, minutes=1))
+        data = self.again(org, documents, kept)
+        if whose == "not a key":
+            data = {
+                name: "../../etc/passwd" if name.startswith("kept-") else value
+                for name, value in data.items()
+            }
+
+        response = client.post(url(org.procedure), data)
+
+        assert response.status_code == 200
+        errors = response.context["form"].errors
+        assert {field(documents["form"]), field(documents["birth"])} <= set(errors)
+        assert not response.context["form"].kept
+        assert not Dossier.objects.exists()
+
+    def test_files_held_too_long_are_discarded(self, citizen_client, org, documents, media, clock):
+        _response, kept = self.failed_attempt(citizen_client, org, documents)
+        stored = [media / held.file.name for held in kept.values()]
+        assert all(path.is_file() for path in stored)
+
+        assert discard_stale_held_uploads.delay().get() == 0
+        clock.shift(timedelta(hours=HELD_UPLOAD_HOURS, minutes=1))
+        assert discard_stale_held_uploads.delay().get() == 2
+
+        assert not HeldUpload.objects.exists()
+        assert not any(path.exists() for path in stored)
 
 
 class TestWhoMayFile:
