@@ -15,10 +15,13 @@ from procedures.models import Channel, Procedure
 
 from . import services
 from .models import ApplicantKind
+from .selectors import fresh_held_uploads
 from .templatetags.dossier_tags import person
 from .uploads import check_upload
 from .workflow import Action
 
+# A form shown again after a failure names each file it kept in a hidden "kept-<field>".
+KEPT_PREFIX = "kept-"
 # Datalist options read "1.001193 — Đăng ký khai sinh"; what precedes the dash is the code.
 PROCEDURE_LABEL_SEPARATOR = " — "
 ID_NUMBER_PATTERN = re.compile(r"^(\d{9}|\d{12}|\d{10}(-\d{3})?)$")
@@ -45,8 +48,10 @@ class UploadsField(forms.FileField):
         super().__init__(**kwargs)
 
     def clean(self, data, initial=None):
-        items = data if isinstance(data, list | tuple) else [data]
-        files = [super(UploadsField, self).clean(item, initial) for item in items]
+        items = [item for item in (data if isinstance(data, list | tuple) else [data]) if item]
+        if not items and initial:
+            return list(initial)  # kept from an earlier attempt (KeepsUploads)
+        files = [super(UploadsField, self).clean(item) for item in items]
         files = [file for file in files if file]
         errors = []
         for file in files:
@@ -57,6 +62,50 @@ class UploadsField(forms.FileField):
         if errors:
             raise ValidationError(errors)
         return files
+
+
+class KeepsUploads:
+    """A form whose uploads outlive its failure. When it fails for any reason, each newly
+    chosen file that passed its checks is held for ``self.owner``
+    (``services.hold_uploads``), and the form shown again carries a hidden
+    ``kept-<field>`` with each held file's random key; posted back with no new file for
+    that field, the held files are its value again. Choosing files anew replaces them.
+    The form sets ``self.owner`` and calls ``restore_kept_uploads()`` once its fields are
+    built; the view calls ``keep_uploads()`` after a failure and
+    ``release_kept_uploads()`` after a success."""
+
+    def upload_names(self):
+        return [name for name, field in self.fields.items() if isinstance(field, forms.FileField)]
+
+    def restore_kept_uploads(self):
+        posted = {name: _values(self.data, KEPT_PREFIX + name) for name in self.upload_names()}
+        found = fresh_held_uploads(self.owner, [key for keys in posted.values() for key in keys])
+        self.kept = {}
+        for name, keys in posted.items():
+            held = [found[key] for key in keys if key in found]
+            if held:
+                self.kept[name] = held
+                reopened = [item.reopen() for item in held]
+                multiple = isinstance(self.fields[name], UploadsField)
+                self.initial[name] = reopened if multiple else reopened[0]
+
+    def keep_uploads(self):
+        for name in self.upload_names():
+            if name in self.errors:
+                self.kept.pop(name, None)  # its field asks for a file again
+                continue
+            chosen = [file for file in _values(self.files, name) if file]
+            if chosen:
+                self.kept[name] = services.hold_uploads(self.owner, chosen)
+
+    def release_kept_uploads(self):
+        services.release_held_uploads([item for held in self.kept.values() for item in held])
+
+
+def _values(posted, name):
+    """Every value posted under ``name`` (a plain dict holds one)."""
+    values = posted.getlist(name) if hasattr(posted, "getlist") else [posted.get(name)]
+    return [value for value in values if value]
 
 
 class ProcedureField(forms.CharField):
@@ -92,7 +141,7 @@ class ServiceFormMixin:
         self.add_error(field if field in self.fields else None, error.message)
 
 
-class IntakeForm(ServiceFormMixin, forms.Form):
+class IntakeForm(KeepsUploads, ServiceFormMixin, forms.Form):
     """The counter intake form, in the order the officer reads the paper application."""
 
     procedure = ProcedureField(
@@ -149,6 +198,11 @@ class IntakeForm(ServiceFormMixin, forms.Form):
         label=_("Scanned documents"),
         help_text=_("Optional. PDF, JPEG, PNG or DOCX; several files at once."),
     )
+
+    def __init__(self, *args, owner, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.owner = owner
+        self.restore_kept_uploads()
 
     def clean_applicant_name(self):
         return " ".join(self.cleaned_data["applicant_name"].split())

@@ -21,17 +21,14 @@ from procedures.models import Level
 from procedures.search import fold
 
 from . import services
-from .desk_forms import UploadsField
+from .desk_forms import KeepsUploads, UploadsField
 from .models import Satisfaction, service_unit
-from .selectors import find_for_lookup, fresh_held_uploads
+from .selectors import find_for_lookup
 from .uploads import check_upload
 
 User = get_user_model()
 
 ID_NUMBER = re.compile(r"^\d{12}$")
-# A failed filing form is shown again with a hidden "kept-<field>" holding the key of each
-# file it held, so the applicant need not choose it again.
-KEPT_PREFIX = "kept-"
 # What a browser may offer in its file picker; the content check decides what is accepted.
 UPLOAD_ACCEPT = ".pdf,.jpg,.jpeg,.png,.docx," + ",".join(settings.ONESTOP_UPLOAD_TYPES)
 LOOKUP_NO_MATCH = _(
@@ -286,7 +283,7 @@ class DocumentSlot:
         self.field = field
 
 
-class FilingForm(forms.Form):
+class FilingForm(KeepsUploads, forms.Form):
     receiving_unit = forms.ModelChoiceField(
         label=_("Where to file"),
         queryset=Unit.objects.none(),
@@ -341,35 +338,7 @@ class FilingForm(forms.Form):
                 label=_("The dossier's documents"),
                 error_messages={"required": _("Attach the dossier's documents.")},
             )
-        self.kept = self._kept_uploads()
-
-    def _upload_names(self):
-        return [name for name, field in self.fields.items() if isinstance(field, UploadField)]
-
-    def _kept_uploads(self):
-        """The files held from an earlier attempt that the posted form names (``kept-<field>``),
-        each given to its field as the value an empty file input leaves in place."""
-        posted = {name: self.data.get(f"{KEPT_PREFIX}{name}") for name in self._upload_names()}
-        found = fresh_held_uploads(self.owner, [key for key in posted.values() if key])
-        kept = {name: found[key] for name, key in posted.items() if key in found}
-        for name, held in kept.items():
-            self.initial[name] = held.reopen()
-        return kept
-
-    def keep_uploads(self):
-        """After a failed filing, hold each newly chosen file that passed its checks, so the
-        form shown again keeps it; a field in error keeps nothing."""
-        chosen = {
-            name: self.files[name]
-            for name in self._upload_names()
-            if name in self.files and name not in self.errors
-        }
-        self.kept.update(services.hold_uploads(self.owner, chosen))
-        for name in self.errors:
-            self.kept.pop(name, None)
-
-    def release_kept_uploads(self):
-        services.release_held_uploads(self.kept.values())
+        self.restore_kept_uploads()
 
     def _slot(self, document):
         if is_note(document):

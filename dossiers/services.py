@@ -483,13 +483,15 @@ def attach(dossier, file, kind, actor, document=None):
 
 
 def hold_uploads(owner, uploads):
-    """Keep checked uploads ({form field name: file}) for ``owner`` after their form failed
-    for another reason; returns {field name: HeldUpload}."""
-    held = {}
-    for name, upload in uploads.items():
+    """Keep checked uploads for ``owner`` after their form failed for another reason;
+    returns their HeldUploads."""
+    held = []
+    for upload in uploads:
         upload.seek(0)
-        held[name] = HeldUpload.objects.create(
-            owner=owner, file=upload, original_name=upload.name[:255], size=upload.size
+        held.append(
+            HeldUpload.objects.create(
+                owner=owner, file=upload, original_name=upload.name[:255], size=upload.size
+            )
         )
     return held
 

@@ -130,16 +130,18 @@ def overdue(request):
 
 @desk_staff_required
 def intake(request):
-    form = IntakeForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
-        dossier = form.submit(request.user)
+    form = IntakeForm(request.POST or None, request.FILES or None, owner=request.user)
+    if request.method == "POST":
+        dossier = form.submit(request.user) if form.is_valid() else None
         if dossier is not None:
+            form.release_kept_uploads()
             messages.success(
                 request,
                 _("Dossier %(code)s received. Print the receipt for the applicant.")
                 % {"code": dossier.code},
             )
             return redirect("dossiers:desk-dossier", code=dossier.code)
+        form.keep_uploads()
     options = [procedure_label(*item) for item in selectors.intake_procedure_options()]
     return render(request, "dossiers/desk/intake.html", {"form": form, "options": options})
 

@@ -260,7 +260,9 @@ class TestKeptUploads:
         the kept files, and only the files ``chosen`` anew."""
         data = filing(org, documents, **{field(documents["form"]): None})
         data.pop(field(documents["birth"]))
-        data.update({f"kept-{name}": str(held.key) for name, held in kept.items()})
+        data.update(
+            {f"kept-{name}": [str(item.key) for item in held] for name, held in kept.items()}
+        )
         return {**data, **chosen}
 
     def test_the_second_post_files_the_kept_files_once(
@@ -269,7 +271,7 @@ class TestKeptUploads:
         response, kept = self.failed_attempt(citizen_client, org, documents)
         assert set(kept) == {field(documents["form"]), field(documents["birth"])}
         page = response.content.decode()
-        for name, held in kept.items():
+        for name, (held,) in kept.items():
             assert f'name="kept-{name}" value="{held.key}"' in page
         assert "giay chung sinh.png" in page
         assert not Dossier.objects.exists()
@@ -336,7 +338,7 @@ class TestKeptUploads:
 
     def test_files_held_too_long_are_discarded(self, citizen_client, org, documents, media, clock):
         _response, kept = self.failed_attempt(citizen_client, org, documents)
-        stored = [media / held.file.name for held in kept.values()]
+        stored = [media / item.file.name for held in kept.values() for item in held]
         assert all(path.is_file() for path in stored)
 
         assert discard_stale_held_uploads.delay().get() == 0

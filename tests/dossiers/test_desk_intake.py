@@ -3,7 +3,7 @@
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from dossiers.models import Attachment, Dossier, Status
+from dossiers.models import Attachment, Dossier, HeldUpload, Status
 from tests.procedures.factories import ProcedureFactory
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
@@ -113,9 +113,32 @@ def test_a_renamed_executable_is_refused_and_nothing_is_saved(desk_client, org):
     errors = response.context["form"].errors
     assert list(errors) == ["files"]
     assert "giay-to.pdf" in errors["files"][0]
-    assert "chọn lại tệp" in response.content.decode()
+    assert not response.context["form"].kept  # the field asks for its files again
     assert not Dossier.objects.exists()
     assert not Attachment.objects.exists()
+    assert not HeldUpload.objects.exists()
+
+
+def test_scans_outlive_a_mistyped_phone(desk_client, org, django_capture_on_commit_callbacks):
+    scans = [
+        SimpleUploadedFile("to-khai.pdf", PDF),
+        SimpleUploadedFile("cccd.pdf", PDF + b"% mat sau\n"),
+    ]
+    response = desk_client.post(URL, {**form_data(applicant_phone="09"), "files": scans})
+    assert list(response.context["form"].errors) == ["applicant_phone"]
+    kept = response.context["form"].kept["files"]
+    page = response.content.decode()
+    assert [f'name="kept-files" value="{item.key}"' in page for item in kept] == [True, True]
+    assert "Các bản quét đạt yêu cầu đã được giữ lại" in page
+
+    again = {**form_data(), "kept-files": [str(item.key) for item in kept]}
+    with django_capture_on_commit_callbacks(execute=True):
+        response = desk_client.post(URL, again)
+
+    assert response.status_code == 302
+    attachments = Dossier.objects.get().attachments.order_by("original_name")
+    assert [a.original_name for a in attachments] == ["cccd.pdf", "to-khai.pdf"]
+    assert not HeldUpload.objects.exists()
 
 
 def test_a_staff_member_who_is_not_a_desk_officer_gets_the_services_reason(client, org, clock):
