@@ -64,7 +64,18 @@ def context(browser, live_server):
 
 @pytest.fixture
 def page(context):
-    return context.new_page()
+    """A page that fails its test if the browser refused anything under the Content
+    Security Policy (a refusal is logged to the console, and the feature silently breaks)."""
+    page = context.new_page()
+    refusals = []
+    page.on(
+        "console",
+        lambda message: (
+            refusals.append(message.text) if "Content Security Policy" in message.text else None
+        ),
+    )
+    yield page
+    assert not refusals, refusals
 
 
 class Screenshots:

@@ -96,3 +96,10 @@ def test_every_answer_carries_the_security_headers(production):
     assert headers["X-Content-Type-Options"] == "nosniff"
     assert headers["Referrer-Policy"] == "same-origin"
     assert headers["Cross-Origin-Opener-Policy"] == "same-origin"
+    policy = dict(
+        directive.strip().split(" ", 1)
+        for directive in headers["Content-Security-Policy"].split(";")
+    )
+    assert policy["default-src"] == policy["script-src"] == "'self'"
+    assert (policy["object-src"], policy["frame-ancestors"]) == ("'none'", "'none'")
+    assert policy["form-action"] == policy["base-uri"] == "'self'"
