@@ -37,3 +37,18 @@ def test_repeated_failures_lock_the_account_out(api_client, settings):
     response = api_client.post(URL, {"username": "motcua", "password": "Secret-pass-123"})
     assert response.status_code in (403, 429)
     assert "token" not in response.json()
+
+
+def test_an_anonymous_caller_is_challenged_for_a_token(api_client):
+    response = api_client.get("/api/v1/dossiers/")
+    assert response.status_code == 401
+    assert response["WWW-Authenticate"] == "Token"
+    assert response.json()["detail"]
+
+
+def test_a_wrong_token_is_401_and_a_session_still_authenticates(api_client, client):
+    api_client.credentials(HTTP_AUTHORIZATION="Token not-a-token")
+    assert api_client.get("/api/v1/dossiers/").status_code == 401
+
+    client.force_login(UserFactory(role="citizen"))
+    assert client.get("/api/v1/dossiers/").status_code == 200

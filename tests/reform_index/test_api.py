@@ -225,7 +225,7 @@ class TestAssessments:
         response = client_as(None).patch(
             url(f"scorecards/{YEAR}/assessments/H26.45.01/"), {"scores": {}}, format="json"
         )
-        assert response.status_code == 403
+        assert response.status_code == 401
 
     @pytest.mark.parametrize(
         ("body", "errors"),
@@ -452,7 +452,7 @@ class TestInspections:
 
     def test_anonymous_may_not_record(self, town, client_as):
         assert (
-            client_as(None).post(url("inspections/"), self.body(), format="json").status_code == 403
+            client_as(None).post(url("inspections/"), self.body(), format="json").status_code == 401
         )
 
     @pytest.mark.parametrize(

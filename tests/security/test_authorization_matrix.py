@@ -15,8 +15,8 @@ Cells (``tests.security.matrix``): a status code; ``!`` when the request changed
 scorecards C/N/A, inspections I/J) on the page, JSON or CSV. Each POST is rolled back, so
 every cell starts from the same world.
 
-Notes on the answers: the API answers anonymous callers 403 (session authentication comes
-first, so DRF sends no WWW-Authenticate challenge); a dossier outside one's scope is 404
+Notes on the answers: the API answers anonymous callers 401 with a ``WWW-Authenticate: Token``
+challenge (token authentication comes first); a dossier outside one's scope is 404
 everywhere (it does not exist for that user), one in scope but not one's to act on is 400
 with the reason; the desk screens send a logged-out user to the login page and a citizen
 403; a refused action on a desk screen redirects back with the reason (302, no change).
@@ -41,30 +41,30 @@ from tests.security.matrix import (
 
 MATRIX = """
 # API: dossiers, their timeline and one action per transition                anon      citizen   citizen2  desk      desk2     spec      spec2     uleader   uleader2  leader    index     admin
-GET  /api/v1/dossiers/                                                       403       {OSPURT}  {X}       {OSPURT}  {X}       {OPURT}   {X}       {OSPURT}  {X}       {OSPURTX} {OSPURTX} {OSPURTX}
-GET  /api/v1/dossiers/{O}/                                                   403       200       404       200       404       200       404       200       404       200       200       200
-GET  /api/v1/dossiers/{O}/events/                                            403       200       404       200       404       200       404       200       404       200       200       200
-GET  /api/v1/dossiers/{X}/                                                   403       404       200       404       200       404       200       404       200       200       200       200
-GET  /api/v1/dossiers/{X}/events/                                            403       404       200       404       200       404       200       404       200       200       200       200
-POST /api/v1/dossiers/                                       filing          403       201!      201!      201!      400       403       403       403       403       403       403       403
-POST /api/v1/dossiers/{S}/receive/                           note            403       400       404       200!      404       404       404       400       404       400       400       200!
-POST /api/v1/dossiers/{S}/refuse/                            reason          403       400       404       200!      404       404       404       400       404       400       400       200!
-POST /api/v1/dossiers/{O}/request-supplement/                reason          403       400       404       200!      404       200!      404       200!      404       400       400       200!
-POST /api/v1/dossiers/{U}/supplement/                        note            403       200!      404       200!      404       400       404       400       404       400       400       200!
-POST /api/v1/dossiers/{O}/transfer/                          transfer        403       400       404       200!      404       200!      404       200!      404       400       400       200!
-POST /api/v1/dossiers/{O}/request-payment/                   note            403       400       404       200!      404       200!      404       200!      404       400       400       200!
-POST /api/v1/dossiers/{P}/confirm-payment/                   note            403       400       404       200!      404       200!      404       200!      404       400       400       200!
-POST /api/v1/dossiers/{O}/resolve/                           note            403       400       404       400       404       200!      404       200!      404       400       400       200!
-POST /api/v1/dossiers/{R}/return/                            note            403       400       404       200!      404       400       404       400       404       400       400       200!
-POST /api/v1/dossiers/{O}/request-withdrawal/                reason          403       200!      404       200!      404       400       404       400       404       400       400       200!
-POST /api/v1/dossiers/{O}/stop/                              reason          403       400       404       200!      404       200!      404       200!      404       400       400       200!
-POST /api/v1/dossiers/{O}/apologize/                         apology         403       400       404       400       404       200!      404       200!      404       400       400       200!
-POST /api/v1/dossiers/{T}/rate/                              rate            403       200!      404       200!      404       400       404       400       404       400       400       200!
+GET  /api/v1/dossiers/                                                       401       {OSPURT}  {X}       {OSPURT}  {X}       {OPURT}   {X}       {OSPURT}  {X}       {OSPURTX} {OSPURTX} {OSPURTX}
+GET  /api/v1/dossiers/{O}/                                                   401       200       404       200       404       200       404       200       404       200       200       200
+GET  /api/v1/dossiers/{O}/events/                                            401       200       404       200       404       200       404       200       404       200       200       200
+GET  /api/v1/dossiers/{X}/                                                   401       404       200       404       200       404       200       404       200       200       200       200
+GET  /api/v1/dossiers/{X}/events/                                            401       404       200       404       200       404       200       404       200       200       200       200
+POST /api/v1/dossiers/                                       filing          401       201!      201!      201!      400       403       403       403       403       403       403       403
+POST /api/v1/dossiers/{S}/receive/                           note            401       400       404       200!      404       404       404       400       404       400       400       200!
+POST /api/v1/dossiers/{S}/refuse/                            reason          401       400       404       200!      404       404       404       400       404       400       400       200!
+POST /api/v1/dossiers/{O}/request-supplement/                reason          401       400       404       200!      404       200!      404       200!      404       400       400       200!
+POST /api/v1/dossiers/{U}/supplement/                        note            401       200!      404       200!      404       400       404       400       404       400       400       200!
+POST /api/v1/dossiers/{O}/transfer/                          transfer        401       400       404       200!      404       200!      404       200!      404       400       400       200!
+POST /api/v1/dossiers/{O}/request-payment/                   note            401       400       404       200!      404       200!      404       200!      404       400       400       200!
+POST /api/v1/dossiers/{P}/confirm-payment/                   note            401       400       404       200!      404       200!      404       200!      404       400       400       200!
+POST /api/v1/dossiers/{O}/resolve/                           note            401       400       404       400       404       200!      404       200!      404       400       400       200!
+POST /api/v1/dossiers/{R}/return/                            note            401       400       404       200!      404       400       404       400       404       400       400       200!
+POST /api/v1/dossiers/{O}/request-withdrawal/                reason          401       200!      404       200!      404       400       404       400       404       400       400       200!
+POST /api/v1/dossiers/{O}/stop/                              reason          401       400       404       200!      404       200!      404       200!      404       400       400       200!
+POST /api/v1/dossiers/{O}/apologize/                         apology         401       400       404       400       404       200!      404       200!      404       400       400       200!
+POST /api/v1/dossiers/{T}/rate/                              rate            401       200!      404       200!      404       400       404       400       404       400       400       200!
 
 # API: public lookup, reports, catalogue, reform index                       anon      citizen   citizen2  desk      desk2     spec      spec2     uleader   uleader2  leader    index     admin
 GET  /api/v1/lookup/?code={O}&phone={phone}                                  200       200       200       200       200       200       200       200       200       200       200       200
 GET  /api/v1/lookup/?code={O}&phone=0900000000                               404       404       404       404       404       404       404       404       404       404       404       404
-GET  /api/v1/reports/on-time/                                                403       403       403       403       403       403       403       200       200       200       200       200
+GET  /api/v1/reports/on-time/                                                401       403       403       403       403       403       403       200       200       200       200       200
 GET  /api/v1/procedures/{proc}/                                              200       200       200       200       200       200       200       200       200       200       200       200
 GET  /api/v1/auth/token/                                                     405       405       405       405       405       405       405       405       405       405       405       405
 GET  /api/schema/                                                            200       200       200       200       200       200       200       200       200       200       200       200
@@ -72,9 +72,9 @@ GET  /api/docs/                                                              200
 GET  /api/v1/reform-index/scorecards/                                        {C}       {C}       {C}       {C}       {C}       {C}       {C}       {CA}      {CA}      {CNA}     {CNA}     {CNA}
 GET  /api/v1/reform-index/scorecards/{draft}/                                404       404       404       404       404       404       404       404       404       200       200       200
 GET  /api/v1/reform-index/scorecards/{published}/ranking/                    200       200       200       200       200       200       200       200       200       200       200       200
-POST /api/v1/reform-index/scorecards/{draft}/open-self-assessment/ note           403       404       404       404       404       404       404       404       404       200!      200!      200!
+POST /api/v1/reform-index/scorecards/{draft}/open-self-assessment/ note           401       404       404       404       404       404       404       404       404       200!      200!      200!
 GET  /api/v1/reform-index/inspections/                                       {I}       {I}       {I}       {I}       {I}       {I}       {I}       {IJ}      {I}       {IJ}      {IJ}      {IJ}
-POST /api/v1/reform-index/inspections/                       inspection      403       403       403       403       403       403       403       403       403       403       201!      201!
+POST /api/v1/reform-index/inspections/                       inspection      401       403       403       403       403       403       403       403       403       403       201!      201!
 
 # Desk screens, logbook and printed forms                                    anon      citizen   citizen2  desk      desk2     spec      spec2     uleader   uleader2  leader    index     admin
 GET  /desk/                                                                  302       403       403       200       200       200       200       200       200       200       200       200
