@@ -6,6 +6,7 @@ import re
 
 from django import forms
 from django.conf import settings
+from django.contrib.auth import forms as auth_forms
 from django.contrib.auth import get_user_model, password_validation
 from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.auth.models import Group
@@ -193,6 +194,25 @@ class SignupForm(forms.Form):
             user.save()
             user.groups.add(Group.objects.get(name=Role.CITIZEN))
         return user
+
+
+class PasswordResetForm(auth_forms.PasswordResetForm):
+    """Django's reset by e-mail, for citizens only: staff passwords are reset in the back
+    office. An address with no citizen account gets the same answer and no message, so
+    the form tells nobody which addresses have one."""
+
+    email = forms.EmailField(
+        label=_("E-mail of your account"),
+        max_length=254,
+        error_messages={
+            "required": _("Enter the e-mail address of your account."),
+            "invalid": _("Enter a valid e-mail address, e.g. an@example.vn."),
+        },
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+
+    def get_users(self, email):
+        return (user for user in super().get_users(email) if user.has_role(Role.CITIZEN))
 
 
 def login_name(typed):

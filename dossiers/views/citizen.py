@@ -15,7 +15,7 @@ from django.db import IntegrityError
 from django.forms.forms import NON_FIELD_ERRORS
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.urls import path, register_converter, reverse
+from django.urls import path, register_converter, reverse, reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -30,6 +30,7 @@ from ..forms import (
     FilingForm,
     LoginForm,
     LookupForm,
+    PasswordResetForm,
     RatingForm,
     SignupForm,
     SupplementForm,
@@ -43,7 +44,8 @@ from ..workflow import ACTION_LABELS, Action, available_actions
 from .files import attachment_response
 
 MY_DOSSIERS_PAGE_SIZE = 20
-DEFAULT_LOOKUP_RATE = "20/min"
+# Per client address on the pages that answer strangers, when the API's rates are unset.
+DEFAULT_PAGE_RATES = {"lookup": "20/min", "auth": "10/min"}
 RATE_PERIODS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 
 
@@ -110,6 +112,32 @@ class LoginView(auth_views.LoginView):
         self.request.axes_locked_out = False
         context = self.get_context_data(form=form, locked_out=True)
         return self.render_to_response(context, status=429)
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    """A citizen asks for a link to choose a new password, sent to their account's
+    e-mail; attempts per client address are limited like logins ("auth" rate)."""
+
+    form_class = PasswordResetForm
+    template_name = "registration/password_reset.html"
+    email_template_name = "registration/password_reset_email.txt"
+    subject_template_name = "registration/password_reset_subject.txt"
+    success_url = reverse_lazy("dossiers:password-reset-sent")
+
+    def post(self, request, *args, **kwargs):
+        if page_throttled(request, "auth"):
+            context = self.get_context_data(form=self.get_form(), throttled=True)
+            return self.render_to_response(context, status=429)
+        return super().post(request, *args, **kwargs)
+
+    @property
+    def extra_email_context(self):
+        return {"site_name": settings.ONESTOP_SITE_NAME}
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    template_name = "registration/password_reset_confirm.html"
+    success_url = reverse_lazy("dossiers:password-reset-complete")
 
 
 def lockout_message():
@@ -313,23 +341,23 @@ def rate(request, code):
 # --- the public lookup ----------------------------------------------------------------
 
 
-def lookup_rate():
-    """(attempts, seconds) allowed per client address, from the API's "lookup" rate
-    ("20/min"), so the page and the API share one setting."""
+def page_rate(scope):
+    """(attempts, seconds) allowed per client address on a page, from the API's rate of
+    the same scope ("20/min"), so a page and its API share one setting."""
     rates = settings.REST_FRAMEWORK.get("DEFAULT_THROTTLE_RATES", {})
-    text = rates.get("lookup") or DEFAULT_LOOKUP_RATE
+    text = rates.get(scope) or DEFAULT_PAGE_RATES[scope]
     try:
         count, period = text.split("/")
         return int(count), RATE_PERIODS[period.strip()[0]]
     except (ValueError, KeyError, IndexError):
-        count, period = DEFAULT_LOOKUP_RATE.split("/")
+        count, period = DEFAULT_PAGE_RATES[scope].split("/")
         return int(count), RATE_PERIODS[period[0]]
 
 
-def lookup_throttled(request):
+def page_throttled(request, scope):
     """Count this attempt against the client address; True once over the limit."""
-    limit, window = lookup_rate()
-    key = f"lookup-page:{request.META.get('REMOTE_ADDR', '')}:{int(time.time()) // window}"
+    limit, window = page_rate(scope)
+    key = f"{scope}-page:{request.META.get('REMOTE_ADDR', '')}:{int(time.time()) // window}"
     cache.add(key, 0, timeout=window)
     try:
         attempts = cache.incr(key)
@@ -344,7 +372,7 @@ def lookup(request):
     submitted = "phone" in data
     form = LookupForm(data if submitted else None, initial={"code": data.get("code", "")})
     context = {"form": form}
-    if submitted and lookup_throttled(request):
+    if submitted and page_throttled(request, "lookup"):
         context["throttled"] = True
         return render(request, "dossiers/citizen/lookup.html", context, status=429)
     if submitted and form.is_valid():
@@ -377,6 +405,26 @@ urlpatterns = [
     path("accounts/signup/", signup, name="signup"),
     path("accounts/login/", LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/password-reset/", PasswordResetView.as_view(), name="password-reset"),
+    path(
+        "accounts/password-reset/sent/",
+        auth_views.PasswordResetDoneView.as_view(
+            template_name="registration/password_reset_sent.html"
+        ),
+        name="password-reset-sent",
+    ),
+    path(
+        "accounts/reset/<uidb64>/<token>/",
+        PasswordResetConfirmView.as_view(),
+        name="password-reset-confirm",
+    ),
+    path(
+        "accounts/reset/done/",
+        auth_views.PasswordResetCompleteView.as_view(
+            template_name="registration/password_reset_complete.html"
+        ),
+        name="password-reset-complete",
+    ),
     path("dossiers/file/<path:code>/", file_online, name="file"),
     path("dossiers/mine/", my_dossiers, name="mine"),
     path("dossiers/<dossier_code:code>/", dossier_page, name="dossier"),

@@ -18,6 +18,7 @@ PUBLIC_PAGES = [
     "/lookup/",
     "/accounts/login/",
     "/accounts/signup/",
+    "/accounts/password-reset/",
 ]
 # With the year's index published, so that tables and figures are on the page.
 INDEX_PAGES = [

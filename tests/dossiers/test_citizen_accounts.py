@@ -1,6 +1,8 @@
 """Citizen accounts: sign-up with inline Vietnamese errors, log-in by phone, the lockout
 page and log-out."""
 
+import re
+
 import pytest
 from django.contrib.auth import get_user_model
 from django.urls import reverse
@@ -155,3 +157,59 @@ class TestLogout:
         page = client.get("/").content.decode()
         assert 'href="/dossiers/mine/"' in page
         assert 'action="/accounts/logout/"' in page
+
+
+class TestPasswordReset:
+    RESET = "/accounts/password-reset/"
+
+    def ask(self, client, email):
+        return client.post(self.RESET, {"email": email})
+
+    def link_in(self, message):
+        return re.search(r"https?://[^/\s]+(/accounts/reset/\S+/)", message.body).group(1)
+
+    def test_the_login_page_offers_it(self, client):
+        assert f'href="{self.RESET}"' in client.get(LOGIN).content.decode()
+
+    def test_a_citizen_chooses_a_new_password_by_e_mail(self, client, mailoutbox, settings):
+        client.post(SIGNUP, GOOD)
+        client.logout()
+
+        response = self.ask(client, "BINH@example.vn")
+
+        assert response["Location"] == "/accounts/password-reset/sent/"
+        (message,) = mailoutbox
+        assert message.to == ["binh@example.vn"]
+        assert message.subject == f"Đặt lại mật khẩu tại {settings.ONESTOP_SITE_NAME}"
+        assert "0987654321" in message.body
+        form_page = client.get(self.link_in(message), follow=True)
+        assert form_page.context["validlink"]
+        new = {"new_password1": "Mat-khau-moi-2026", "new_password2": "Mat-khau-moi-2026"}
+        done = client.post(form_page.redirect_chain[-1][0], new)
+        assert done["Location"] == "/accounts/reset/done/"
+        login = client.post(LOGIN, {"username": "0987654321", "password": "Mat-khau-moi-2026"})
+        assert login.status_code == 302
+        again = client.get(self.link_in(message), follow=True)
+        assert not again.context["validlink"]  # a link works once
+
+    @pytest.mark.parametrize("who", ["unknown address", "staff member"])
+    def test_no_message_and_the_same_answer_for_anyone_else(self, who, client, mailoutbox):
+        UserFactory(username="motcua", role="desk_officer", email="motcua@example.vn")
+        email = "motcua@example.vn" if who == "staff member" else "nobody@example.vn"
+        response = self.ask(client, email)
+        assert response["Location"] == "/accounts/password-reset/sent/"
+        assert mailoutbox == []
+
+    def test_a_bad_address_is_an_inline_error(self, client):
+        response = self.ask(client, "not-an-address")
+        assert response.status_code == 200
+        assert shows(response, field_errors(response, "email")[0])
+
+    def test_requests_past_the_auth_rate_are_refused(self, client, settings, mailoutbox):
+        rates = settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]
+        settings.REST_FRAMEWORK = {
+            **settings.REST_FRAMEWORK,
+            "DEFAULT_THROTTLE_RATES": {**rates, "auth": "2/min"},
+        }
+        answers = [self.ask(client, "nobody@example.vn").status_code for _ in range(3)]
+        assert answers == [302, 302, 429]

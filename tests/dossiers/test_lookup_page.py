@@ -5,7 +5,7 @@ import pytest
 from django.utils.html import escape
 
 from dossiers.forms import LOOKUP_NO_MATCH
-from dossiers.views.citizen import lookup_rate
+from dossiers.views.citizen import page_rate
 
 URL = "/lookup/"
 
@@ -102,4 +102,4 @@ class TestThrottle:
     def test_reading_the_rate(self, settings, rate, expected):
         rates = {**settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"], "lookup": rate}
         settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": rates}
-        assert lookup_rate() == expected
+        assert page_rate("lookup") == expected
