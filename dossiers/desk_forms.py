@@ -22,6 +22,8 @@ from .workflow import Action
 
 # A form shown again after a failure names each file it kept in a hidden "kept-<field>".
 KEPT_PREFIX = "kept-"
+# A kept file's "remove" box posts its key under this name.
+DROP_KEPT = "drop-kept"
 # Datalist options read "1.001193 — Đăng ký khai sinh"; what precedes the dash is the code.
 PROCEDURE_LABEL_SEPARATOR = " — "
 ID_NUMBER_PATTERN = re.compile(r"^(\d{9}|\d{12}|\d{10}(-\d{3})?)$")
@@ -69,7 +71,8 @@ class KeepsUploads:
     chosen file that passed its checks is held for ``self.owner``
     (``services.hold_uploads``), and the form shown again carries a hidden
     ``kept-<field>`` with each held file's random key; posted back with no new file for
-    that field, the held files are its value again. Choosing files anew replaces them.
+    that field, the held files are its value again. Choosing files anew replaces them; a
+    kept file's "remove" box leaves it out.
     The form sets ``self.owner`` and calls ``restore_kept_uploads()`` once its fields are
     built; the view calls ``keep_uploads()`` after a failure and
     ``release_kept_uploads()`` after a success."""
@@ -80,9 +83,10 @@ class KeepsUploads:
     def restore_kept_uploads(self):
         posted = {name: _values(self.data, KEPT_PREFIX + name) for name in self.upload_names()}
         found = fresh_held_uploads(self.owner, [key for keys in posted.values() for key in keys])
+        dropped = set(_values(self.data, DROP_KEPT))  # left for the hourly sweep to delete
         self.kept = {}
         for name, keys in posted.items():
-            held = [found[key] for key in keys if key in found]
+            held = [found[key] for key in keys if key in found and key not in dropped]
             if held:
                 self.kept[name] = held
                 reopened = [item.reopen() for item in held]

@@ -301,6 +301,18 @@ class TestKeptUploads:
         assert list(response.context["form"].kept) == [field(documents["form"])]
         assert not Dossier.objects.exists()
 
+    def test_a_kept_file_can_be_left_out(self, citizen_client, org, documents, media):
+        proxy = {field(documents["proxy"]): SimpleUploadedFile("uy-quyen.pdf", PDF)}
+        _response, kept = self.failed_attempt(citizen_client, org, documents, **proxy)
+        (left_out,) = kept[field(documents["proxy"])]
+        data = {**self.again(org, documents, kept), "drop-kept": [str(left_out.key)]}
+
+        response = citizen_client.post(url(org.procedure), data)
+
+        assert response.status_code == 302
+        documents_filed = {a.document_id for a in Attachment.objects.all()}
+        assert documents_filed == {documents["form"].pk, documents["birth"].pk}
+
     def test_a_newly_chosen_file_replaces_the_kept_one(self, citizen_client, org, documents, media):
         _response, kept = self.failed_attempt(citizen_client, org, documents)
         other_scan = SimpleUploadedFile("giay-chung-sinh-moi.pdf", PDF + b"% scan 2\n")
