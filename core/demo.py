@@ -46,7 +46,9 @@ DEMO_USERS = [
     ("motcua_leloi", Role.DESK_OFFICER, "H26.45.01", "Phạm Thị Dung"),
     ("lanhdao_leloi", Role.UNIT_LEADER, "H26.45.01", "Hoàng Văn Em"),
     ("lanhdao", Role.LEADER, TOWN[0], "Đỗ Minh Giang"),
-    ("cchc", Role.INDEX_OFFICER, "H26.45.NV", "Vũ Thu Hà"),
+    # Attached to the town, not to its internal affairs office: reports and the dashboard
+    # show the subtree of the reader's unit, and the office receives no dossiers.
+    ("cchc", Role.INDEX_OFFICER, TOWN[0], "Vũ Thu Hà"),
 ]
 
 

@@ -6,7 +6,9 @@ import pytest
 import time_machine
 
 from core import demo as core_demo
+from core.models import UnitKind, User
 from core.workdays import TZ
+from dossiers.reports import report_units
 from reform_index import demo, services, tasks
 from reform_index.models import (
     Assessment,
@@ -52,6 +54,13 @@ def test_demo_has_last_year_published_and_this_year_under_appraisal(seeded):
     assert not Score.objects.filter(
         assessment__scorecard=this, criterion__kind="automatic", computed_at=None
     ).exists()
+
+
+@pytest.mark.parametrize("username", ["lanhdao", "lanhdao_leloi", "cchc"])
+def test_every_demo_reader_of_reports_sees_dossiers(seeded, username):
+    reader = User.objects.get(username=username)
+    wards = report_units(reader).filter(kind__in=[UnitKind.WARD, UnitKind.COMMUNE])
+    assert wards.exists(), f"{username} would open an empty dashboard"
 
 
 def test_demo_inspections_span_two_years_and_none_lies_ahead(seeded):
