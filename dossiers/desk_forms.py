@@ -73,14 +73,15 @@ class KeepsUploads:
     ``kept-<field>`` with each held file's random key; posted back with no new file for
     that field, the held files are its value again. Choosing files anew replaces them; a
     kept file's "remove" box leaves it out.
-    The form sets ``self.owner`` and calls ``restore_kept_uploads()`` once its fields are
-    built; the view calls ``keep_uploads()`` after a failure and
+    The form calls ``restore_kept_uploads(owner)`` once its fields are built; the view
+    calls ``keep_uploads()`` after a failure and
     ``release_kept_uploads()`` after a success."""
 
     def upload_names(self):
         return [name for name, field in self.fields.items() if isinstance(field, forms.FileField)]
 
-    def restore_kept_uploads(self):
+    def restore_kept_uploads(self, owner):
+        self.owner = owner
         posted = {name: _values(self.data, KEPT_PREFIX + name) for name in self.upload_names()}
         found = fresh_held_uploads(self.owner, [key for keys in posted.values() for key in keys])
         dropped = set(_values(self.data, DROP_KEPT))  # left for the hourly sweep to delete
@@ -205,8 +206,7 @@ class IntakeForm(KeepsUploads, ServiceFormMixin, forms.Form):
 
     def __init__(self, *args, owner, **kwargs):
         super().__init__(*args, **kwargs)
-        self.owner = owner
-        self.restore_kept_uploads()
+        self.restore_kept_uploads(owner)
 
     def clean_applicant_name(self):
         return " ".join(self.cleaned_data["applicant_name"].split())

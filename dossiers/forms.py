@@ -348,7 +348,6 @@ class FilingForm(KeepsUploads, forms.Form):
     def __init__(self, *args, procedure, units, owner, **kwargs):
         super().__init__(*args, **kwargs)
         self.procedure = procedure
-        self.owner = owner
         self.fields["receiving_unit"].queryset = units
         if len(units) == 1:
             self.fields["receiving_unit"].initial = units[0].pk
@@ -358,7 +357,7 @@ class FilingForm(KeepsUploads, forms.Form):
                 label=_("The dossier's documents"),
                 error_messages={"required": _("Attach the dossier's documents.")},
             )
-        self.restore_kept_uploads()
+        self.restore_kept_uploads(owner)
 
     def _slot(self, document):
         if is_note(document):

@@ -1,4 +1,5 @@
 import uuid
+from datetime import timedelta
 
 from django.conf import settings
 from django.core.files.base import ContentFile
@@ -533,6 +534,18 @@ class Reminder(models.Model):
 HELD_UPLOAD_HOURS = 24
 
 
+class HeldUploadQuerySet(models.QuerySet):
+    def fresh(self, now):
+        return self.filter(held_at__gte=_held_since(now))
+
+    def stale(self, now):
+        return self.filter(held_at__lt=_held_since(now))
+
+
+def _held_since(now):
+    return now - timedelta(hours=HELD_UPLOAD_HOURS)
+
+
 class HeldUpload(models.Model):
     """A file that passed the upload checks on a form that failed for another reason,
     kept for its owner so that they need not choose it again. The form carries only the
@@ -545,6 +558,8 @@ class HeldUpload(models.Model):
     original_name = models.CharField(max_length=255)
     size = models.PositiveIntegerField()
     held_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    objects = HeldUploadQuerySet.as_manager()
 
     def __str__(self):
         return self.original_name

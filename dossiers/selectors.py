@@ -16,7 +16,6 @@ from procedures.models import Procedure
 
 from .models import (
     CLOCK_RUNNING_STATUSES,
-    HELD_UPLOAD_HOURS,
     Dossier,
     HeldUpload,
     Status,
@@ -133,6 +132,5 @@ def fresh_held_uploads(owner, keys, now=None):
             continue
     if not wanted:
         return {}
-    since = (now or timezone.now()) - timedelta(hours=HELD_UPLOAD_HOURS)
-    held = HeldUpload.objects.filter(owner=owner, pk__in=wanted, held_at__gte=since)
+    held = HeldUpload.objects.fresh(now or timezone.now()).filter(owner=owner, pk__in=wanted)
     return {str(item.pk): item for item in held}

@@ -6,7 +6,6 @@ notification for after the commit. Deadlines come only from core.workdays.
 """
 
 from dataclasses import dataclass, field
-from datetime import timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
@@ -20,7 +19,6 @@ from procedures.services import current_version
 
 from . import notifications
 from .models import (
-    HELD_UPLOAD_HOURS,
     Apology,
     Attachment,
     AttachmentKind,
@@ -506,8 +504,7 @@ def release_held_uploads(held):
 
 def discard_stale_held_uploads(now=None):
     """Discard uploads held longer than ``HELD_UPLOAD_HOURS``; returns how many."""
-    cutoff = (now or timezone.now()) - timedelta(hours=HELD_UPLOAD_HOURS)
-    return _discard(HeldUpload.objects.filter(held_at__lt=cutoff))
+    return _discard(HeldUpload.objects.stale(now or timezone.now()))
 
 
 def _discard(held_uploads):

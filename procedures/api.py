@@ -3,7 +3,6 @@
 import hashlib
 from functools import cached_property, partial
 
-from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, Q
 from rest_framework.pagination import PageNumberPagination
@@ -14,7 +13,7 @@ from rest_framework.viewsets import ReadOnlyModelViewSet
 from .filters import ProcedureFilter
 from .models import Field, Procedure, RequiredDocument, WorkflowStep
 from .serializers import FieldSerializer, ProcedureDetailSerializer, ProcedureListSerializer
-from .services import CATALOGUE_CACHE_TIMEOUT, catalogue_version
+from .services import derived_from_catalogue
 
 # The code breaks ties, so that pages never repeat or skip a procedure.
 CATALOGUE_ORDER = ("field__order", "field__name", "name", "code")
@@ -43,11 +42,9 @@ class CachedCountPaginator(Paginator):
 
     @cached_property
     def count(self):
-        count = cache.get(self.count_key)
-        if count is None:
-            count = super().count
-            cache.set(self.count_key, count, CATALOGUE_CACHE_TIMEOUT)
-        return count
+        return derived_from_catalogue(
+            self.count_key, lambda: super(CachedCountPaginator, self).count
+        )
 
 
 class CataloguePagination(PageNumberPagination):
@@ -71,7 +68,7 @@ class CataloguePagination(PageNumberPagination):
         )
         scope = "all" if view.sees_unpublished else "published"
         digest = hashlib.sha256(repr((scope, params)).encode()).hexdigest()
-        return f"procedures:count:{catalogue_version()}:{digest}"
+        return f"count:{digest}"
 
 
 class FieldViewSet(ReadOnlyModelViewSet):

@@ -5,13 +5,12 @@ from dataclasses import dataclass
 from datetime import time
 from decimal import Decimal, InvalidOperation
 
-from django.core.cache import cache
 from django.db.models import Count, Q
 
 from core.models import Unit
 
 from .models import Channel, Field, Procedure, RequiredDocument
-from .services import CATALOGUE_CACHE_TIMEOUT, catalogue_version
+from .services import derived_from_catalogue
 
 _CHANNEL_ORDER = {channel: position for position, channel in enumerate(Channel.values)}
 
@@ -48,13 +47,13 @@ def catalogue_units():
     """The units that handle at least one published procedure, for the unit filter. Which
     ones is remembered under the catalogue stamp: finding them walks every link between
     procedures and units (tens of thousands in a province), for every catalogue page."""
-    key = f"procedures:catalogue-units:{catalogue_version()}"
-    keys = cache.get(key)
-    if keys is None:
-        handling = Unit.objects.filter(procedures__published=True).distinct()
-        keys = list(handling.values_list("pk", flat=True))
-        cache.set(key, keys, CATALOGUE_CACHE_TIMEOUT)
+    keys = derived_from_catalogue("catalogue-units", _handling_unit_keys)
     return Unit.objects.filter(pk__in=keys).order_by("name")
+
+
+def _handling_unit_keys():
+    handling = Unit.objects.filter(procedures__published=True).distinct()
+    return list(handling.values_list("pk", flat=True))
 
 
 def procedure_page(code):

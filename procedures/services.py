@@ -33,13 +33,25 @@ CATALOGUE_CACHE_TIMEOUT = 300  # seconds
 
 def catalogue_version():
     """A stamp that changes whenever the catalogue does; part of every cache key derived
-    from it (list counts), so a change retires them all at once."""
+    from it (list counts, the unit filter, current versions), so a change retires them
+    all at once."""
     version = cache.get(CATALOGUE_VERSION_KEY)
     if version is None:
         version = time.time_ns()
         cache.add(CATALOGUE_VERSION_KEY, version, timeout=None)
         version = cache.get(CATALOGUE_VERSION_KEY, version)
     return version
+
+
+def derived_from_catalogue(name, compute):
+    """``compute()``, remembered under ``name`` and the catalogue's stamp: kept until the
+    catalogue changes (or ``CATALOGUE_CACHE_TIMEOUT`` passes)."""
+    key = f"procedures:{name}:{catalogue_version()}"
+    value = cache.get(key)
+    if value is None:
+        value = compute()
+        cache.set(key, value, CATALOGUE_CACHE_TIMEOUT)
+    return value
 
 
 def catalogue_changed(**_signal_kwargs):
