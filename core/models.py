@@ -1,13 +1,10 @@
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
-from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-phone_validator = RegexValidator(
-    r"^(\+84|0)\d{9,10}$", _("Enter a Vietnamese phone number, e.g. 0912345678.")
-)
+from .validators import validate_citizen_id, validate_phone
 
 
 class UnitKind(models.TextChoices):
@@ -103,9 +100,11 @@ class User(AbstractUser):
         on_delete=models.PROTECT,
         related_name="users",
     )
-    phone = models.CharField(_("phone"), max_length=20, blank=True, validators=[phone_validator])
+    phone = models.CharField(_("phone"), max_length=20, blank=True, validators=[validate_phone])
     # A citizen's own data, given at sign-up and prefilled into their online filings.
-    id_number = models.CharField(_("ID number (CCCD)"), max_length=12, blank=True)
+    id_number = models.CharField(
+        _("ID number (CCCD)"), max_length=12, blank=True, validators=[validate_citizen_id]
+    )
     address = models.CharField(_("address"), max_length=255, blank=True)
 
     class Meta(AbstractUser.Meta):

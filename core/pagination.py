@@ -22,6 +22,9 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework.pagination import PageNumberPagination
 
 EXACT_COUNT_BELOW = 10_000
+# No list holds a billion pages, and a larger number would overflow PostgreSQL's bigint
+# OFFSET (a 500): such a page is simply empty.
+LAST_POSSIBLE_PAGE = 1_000_000_000
 
 
 def planner_estimate(queryset):
@@ -66,6 +69,8 @@ class EstimatedCountPaginator(Paginator):
             raise PageNotAnInteger(_("That page number is not an integer")) from None
         if number < 1:
             raise EmptyPage(_("That page number is less than 1"))
+        if number > LAST_POSSIBLE_PAGE:
+            raise EmptyPage(_("That page contains no results"))
         return number
 
     def page(self, number):

@@ -4,26 +4,29 @@ from decimal import Decimal
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
+from rest_framework.authtoken.serializers import AuthTokenSerializer
 
+from .models import User
 from .workdays import LimitUnit
 
 FIRST_YEAR, LAST_YEAR = 2000, 2100
 
 
+# The two bases explain themselves in comments, not docstrings: drf-spectacular would
+# publish a base's docstring as the description of every serializer that has none.
+#
+# DRF deep-copies the declared fields for every instance, running each field's constructor
+# again; a shallow copy serves (see ``unbound_copies``).
 class Serializer(serializers.Serializer):
-    """DRF deep-copies the declared fields for every instance, running each field's
-    constructor again; a shallow copy serves (see ``unbound_copies``)."""
-
     def get_fields(self):
         return unbound_copies(self._declared_fields)
 
 
+# DRF's ModelSerializer builds its fields from the model anew for every instance (most of
+# the cost of rendering one dossier); the model does not change while the process runs, so
+# build them once per class and copy them. Labels and messages stay lazy, so each request
+# still gets its language.
 class ModelSerializer(serializers.ModelSerializer):
-    """DRF's ModelSerializer builds its fields from the model anew for every instance
-    (most of the cost of rendering one dossier); the model does not change while the
-    process runs, so build them once per class and copy them. Labels and messages stay
-    lazy, so each request still gets its language."""
-
     def get_fields(self):
         built = type(self).__dict__.get("_built_fields")
         if built is None:
@@ -87,3 +90,14 @@ class DeadlineSerializer(serializers.Serializer):
     start = serializers.DateTimeField()
     clock_starts_at = serializers.DateTimeField()
     due_at = serializers.DateTimeField()
+
+
+class TokenRequestSerializer(AuthTokenSerializer):
+    """DRF's token request with the user name capped like the account's own: a longer one
+    names no account, and the lockout's record of the attempt could not store it (a 500)."""
+
+    username = serializers.CharField(
+        label=_("Username"),
+        write_only=True,
+        max_length=User._meta.get_field("username").max_length,
+    )

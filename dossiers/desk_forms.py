@@ -1,19 +1,19 @@
 """Forms of the desk screens: counter intake, one small form per workflow action, and the
 filters of the desk lists. Each action form hands its cleaned data to one service."""
 
-import re
-
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.formats import date_format
 from django.utils.timezone import localtime
 from django.utils.translation import gettext_lazy as _
 
-from core.models import Unit, User, phone_validator
+from core.models import Unit, User
 from core.roles import Role
+from core.validators import ID_OR_TAX_CODE, NAME, PHONE, NormalisedFormField
 from procedures.models import Channel, Procedure
 
 from . import services
+from .applicants import applicant_id_validator
 from .models import ApplicantKind
 from .selectors import fresh_held_uploads
 from .templatetags.dossier_tags import person
@@ -26,8 +26,6 @@ KEPT_PREFIX = "kept-"
 DROP_KEPT = "drop-kept"
 # Datalist options read "1.001193 — Đăng ký khai sinh"; what precedes the dash is the code.
 PROCEDURE_LABEL_SEPARATOR = " — "
-ID_NUMBER_PATTERN = re.compile(r"^(\d{9}|\d{12}|\d{10}(-\d{3})?)$")
-PHONE_NOISE = re.compile(r"[\s.\-()]")
 # Day/month/year as every Vietnamese form writes it, in either language.
 DATETIME_FORMAT = "H:i d/m/Y"
 
@@ -169,21 +167,21 @@ class IntakeForm(KeepsUploads, ServiceFormMixin, forms.Form):
     applicant_kind = forms.ChoiceField(
         label=_("Applicant type"), choices=ApplicantKind.choices, initial=ApplicantKind.PERSON
     )
-    applicant_name = forms.CharField(
+    applicant_name = NormalisedFormField(
+        NAME,
         label=_("Applicant's full name"),
-        max_length=255,
         error_messages={"required": _("Enter the applicant's full name.")},
         widget=forms.TextInput(attrs={"autocomplete": "off"}),
     )
-    applicant_phone = forms.CharField(
+    applicant_phone = NormalisedFormField(
+        PHONE,
         label=_("Phone"),
-        max_length=20,
         error_messages={"required": _("Enter the applicant's phone number.")},
         widget=forms.TextInput(attrs={"type": "tel", "inputmode": "tel", "autocomplete": "off"}),
     )
-    applicant_id_number = forms.CharField(
+    applicant_id_number = NormalisedFormField(
+        ID_OR_TAX_CODE,
         label=_("Citizen ID / tax number"),
-        max_length=20,
         required=False,
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
     )
@@ -208,21 +206,15 @@ class IntakeForm(KeepsUploads, ServiceFormMixin, forms.Form):
         super().__init__(*args, **kwargs)
         self.restore_kept_uploads(owner)
 
-    def clean_applicant_name(self):
-        return " ".join(self.cleaned_data["applicant_name"].split())
-
-    def clean_applicant_phone(self):
-        phone = PHONE_NOISE.sub("", self.cleaned_data["applicant_phone"])
-        phone_validator(phone)
-        return phone
-
-    def clean_applicant_id_number(self):
-        number = self.cleaned_data["applicant_id_number"].replace(" ", "")
-        if number and not ID_NUMBER_PATTERN.match(number):
-            raise ValidationError(
-                _("Enter a 12-digit citizen ID, a 9-digit old ID or a 10- or 13-digit tax number.")
-            )
-        return number
+    def clean(self):
+        cleaned = super().clean()
+        number, kind = cleaned.get("applicant_id_number"), cleaned.get("applicant_kind")
+        if number and kind:
+            try:
+                applicant_id_validator(kind)(number)
+            except ValidationError as error:
+                self.add_error("applicant_id_number", error)
+        return cleaned
 
     def submit(self, officer):
         """The received dossier, or None with the service's objection on the form."""
@@ -404,13 +396,6 @@ class TransferForm(NoteActionForm):
         self.fields["to_unit"].queryset = Unit.objects.subtree(root).filter(is_active=True)
         self.fields["handler"].queryset = _handling_staff(root)
         self.order_fields(["to_unit", "handler", "note"])
-
-    def clean(self):
-        cleaned = super().clean()
-        unit, handler = cleaned.get("to_unit"), cleaned.get("handler")
-        if unit and handler and not handler.unit.path.startswith(unit.path):
-            self.add_error("handler", _("This officer does not work in the chosen unit."))
-        return cleaned
 
     def perform(self, actor):
         data = self.cleaned_data

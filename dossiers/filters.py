@@ -14,7 +14,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
 from core.models import Unit
-from core.phones import normalise_phone
+from core.validators import normalise_phone
 from procedures.models import Channel, Field, Procedure
 
 from .models import CLOCK_RUNNING_STATUSES, Dossier, Status
@@ -51,7 +51,9 @@ def _start_of(day):
     return timezone.make_aware(datetime.combine(day, time.min))
 
 
-@extend_schema_field(OpenApiTypes.STR)
+@extend_schema_field(
+    {"anyOf": [{"type": "string", "format": "date"}, {"type": "string", "format": "date-time"}]}
+)
 class MomentFilter(django_filters.Filter):
     """``after``: from the moment (a date: from its start); ``before``: up to the moment
     (a date: to its end, inclusive)."""

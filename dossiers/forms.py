@@ -2,22 +2,24 @@
 the dossier page (supplement, withdrawal, rating) and the public lookup. The desk's forms
 live in desk_forms.py."""
 
-import re
-
 from django import forms
 from django.conf import settings
 from django.contrib.auth import forms as auth_forms
 from django.contrib.auth import get_user_model, password_validation
 from django.contrib.auth.forms import AuthenticationForm
-from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
-from django.db import transaction
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from core.models import Unit, UnitKind, phone_validator
-from core.phones import normalise_phone
+from core.models import Unit, UnitKind
 from core.roles import Role
+from core.validators import (
+    CITIZEN_ID,
+    NAME,
+    PHONE,
+    NormalisedFormField,
+    normalise_phone,
+    validate_phone,
+)
 from procedures.models import Level
 from procedures.search import fold
 
@@ -29,7 +31,6 @@ from .uploads import check_upload
 
 User = get_user_model()
 
-ID_NUMBER = re.compile(r"^\d{12}$")
 # What a browser may offer in its file picker; the content check decides what is accepted.
 UPLOAD_ACCEPT = ".pdf,.jpg,.jpeg,.png,.docx," + ",".join(settings.ONESTOP_UPLOAD_TYPES)
 LOOKUP_NO_MATCH = _(
@@ -40,45 +41,35 @@ LOOKUP_NO_MATCH = _(
 # --- shared fields --------------------------------------------------------------------
 
 
-class PhoneField(forms.CharField):
-    """A Vietnamese phone number typed any usual way ("0912 345 678", "+84912345678"),
-    cleaned to the national form the portal stores ("0912345678")."""
-
-    default_validators = [phone_validator]
+class PhoneField(NormalisedFormField):
+    """A Vietnamese phone number typed any usual way ("0912 345 678", "+84912345678",
+    full-width digits), cleaned to the national form the portal stores ("0912345678")."""
 
     def __init__(self, **kwargs):
-        kwargs.setdefault("max_length", 20)
         kwargs.setdefault(
             "widget",
             forms.TextInput(attrs={"type": "tel", "inputmode": "tel", "autocomplete": "tel"}),
         )
-        super().__init__(**kwargs)
-
-    def to_python(self, value):
-        return normalise_phone(super().to_python(value))
+        super().__init__(PHONE, **kwargs)
 
 
-class IdNumberField(forms.CharField):
+class IdNumberField(NormalisedFormField):
     """The 12-digit citizen ID (CCCD); spaces typed between the groups are dropped."""
-
-    default_error_messages = {"invalid": _("A citizen ID (CCCD) number has exactly 12 digits.")}
 
     def __init__(self, **kwargs):
         kwargs.setdefault("label", _("Citizen ID (CCCD)"))
-        kwargs.setdefault("max_length", 20)
         kwargs.setdefault("required", False)
         kwargs.setdefault(
             "widget", forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"})
         )
-        super().__init__(**kwargs)
+        super().__init__(CITIZEN_ID, **kwargs)
 
-    def to_python(self, value):
-        return re.sub(r"[\s.\-]", "", super().to_python(value))
 
-    def validate(self, value):
-        super().validate(value)
-        if value and not ID_NUMBER.match(value):
-            raise ValidationError(self.error_messages["invalid"], code="invalid")
+class NameField(NormalisedFormField):
+    """A person's or organisation's name (core.validators: NFC, no invisible characters)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(NAME, **kwargs)
 
 
 class UploadField(forms.FileField):
@@ -113,7 +104,7 @@ def split_full_name(name):
 
 
 class SignupForm(forms.Form):
-    full_name = forms.CharField(
+    full_name = NameField(
         label=_("Full name"),
         max_length=150,
         error_messages={"required": _("Enter your full name.")},
@@ -146,20 +137,6 @@ class SignupForm(forms.Form):
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )
 
-    duplicate_phone = _(
-        "An account with this phone number already exists. Log in with it, or ask the desk "
-        "to reset its password."
-    )
-
-    def clean_full_name(self):
-        return " ".join(self.cleaned_data["full_name"].split())
-
-    def clean_phone(self):
-        phone = self.cleaned_data["phone"]
-        if User.objects.filter(Q(phone=phone) | Q(username=phone)).exists():
-            raise ValidationError(self.duplicate_phone, code="duplicate")
-        return phone
-
     def clean(self):
         cleaned = super().clean()
         first, second = cleaned.get("password1"), cleaned.get("password2")
@@ -185,15 +162,29 @@ class SignupForm(forms.Form):
             id_number=data.get("id_number", ""),
         )
 
-    def save(self):
-        """The new citizen account. The user name is the phone number, unique in the
-        database, so two sign-ups racing with one number cannot both succeed."""
+    def new_account(self):
+        """The account to create once the number is confirmed (dossiers/signup.py): not
+        saved, its password hashed. Whether the number already has an account is not the
+        form's to say: the answer must be the same either way."""
         user = self._new_user()
         user.set_password(self.cleaned_data["password1"])
-        with transaction.atomic():
-            user.save()
-            user.groups.add(Group.objects.get(name=Role.CITIZEN))
         return user
+
+
+class SignupCodeForm(forms.Form):
+    code = forms.CharField(
+        label=_("Code from the message"),
+        max_length=6,
+        min_length=6,
+        error_messages={
+            "required": _("Type the 6-digit code from the message."),
+            "min_length": _("The code has 6 digits."),
+            "max_length": _("The code has 6 digits."),
+        },
+        widget=forms.TextInput(
+            attrs={"inputmode": "numeric", "autocomplete": "one-time-code", "size": 8}
+        ),
+    )
 
 
 class PasswordResetForm(auth_forms.PasswordResetForm):
@@ -220,7 +211,7 @@ def login_name(typed):
     they type it; staff keep their user names."""
     phone = normalise_phone(typed)
     try:
-        phone_validator(phone)
+        validate_phone(phone)
     except ValidationError:
         return typed
     if User.objects.filter(username=phone).exists():
@@ -313,9 +304,8 @@ class FilingForm(KeepsUploads, forms.Form):
             "invalid_choice": _("This office does not receive this procedure; choose another."),
         },
     )
-    applicant_name = forms.CharField(
+    applicant_name = NameField(
         label=_("Full name"),
-        max_length=255,
         error_messages={"required": _("Enter the applicant's full name.")},
         widget=forms.TextInput(attrs={"autocomplete": "name"}),
     )
@@ -403,7 +393,7 @@ class FilingForm(KeepsUploads, forms.Form):
         return services.Intake(
             procedure=self.procedure,
             applicant=services.Applicant(
-                name=" ".join(data["applicant_name"].split()),
+                name=data["applicant_name"],
                 phone=data["applicant_phone"],
                 id_number=data["applicant_id_number"],
                 email=data["applicant_email"],

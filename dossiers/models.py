@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.models import Unit, UnitKind
 from core.roles import Role
+from core.validators import NAME_MAX_LENGTH, validate_id_or_tax_code, validate_name, validate_phone
 from core.workdays import Verdict
 from procedures.models import (
     LIMIT_UNIT_CHOICES,
@@ -148,9 +149,14 @@ class Dossier(models.Model):
         choices=ApplicantKind.choices,
         default=ApplicantKind.PERSON,
     )
-    applicant_name = models.CharField(_("applicant name"), max_length=255)
-    applicant_id_number = models.CharField(_("ID / tax number"), max_length=20, blank=True)
-    applicant_phone = models.CharField(_("phone"), max_length=20)
+    applicant_name = models.CharField(
+        _("applicant name"), max_length=NAME_MAX_LENGTH, validators=[validate_name]
+    )
+    # Citizens give their CCCD, organisations their tax code (applicants.applicant_id_validator).
+    applicant_id_number = models.CharField(
+        _("ID / tax number"), max_length=20, blank=True, validators=[validate_id_or_tax_code]
+    )
+    applicant_phone = models.CharField(_("phone"), max_length=20, validators=[validate_phone])
     applicant_email = models.EmailField(_("e-mail"), blank=True)
     applicant_address = models.CharField(_("address"), max_length=255, blank=True)
     summary = models.TextField(_("request"), blank=True)

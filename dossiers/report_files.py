@@ -1,12 +1,12 @@
-"""The on-time report as CSV and XLSX files (downloads and the monthly e-mail)."""
-
-import csv
-import io
+"""The on-time report as CSV and XLSX files (downloads and the monthly e-mail), written by
+``core.spreadsheets`` so unit, field and procedure names can never run as formulas."""
 
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
 
-XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+from core.spreadsheets import XLSX_CONTENT_TYPE, csv_text, xlsx_bytes
+
+# The name the report's callers know the XLSX content type by.
+XLSX_MIME = XLSX_CONTENT_TYPE
 
 
 def report_columns():
@@ -31,25 +31,20 @@ def report_columns():
 
 
 def _table(rows):
+    """(header, lines): the column titles and each row's values in their order."""
     columns = report_columns()
-    yield [title for _key, title in columns]
-    for row in rows:
-        data = row.as_dict()
-        yield ["" if data[key] is None else data[key] for key, _title in columns]
+    header = [title for _key, title in columns]
+    keys = [key for key, _title in columns]
+    return header, (_values(row.as_dict(), keys) for row in rows)
+
+
+def _values(data, keys):
+    return [data[key] for key in keys]
 
 
 def report_csv(rows):
-    buffer = io.StringIO()
-    buffer.write("\ufeff")  # so that Excel opens the Vietnamese text as UTF-8
-    csv.writer(buffer).writerows(_table(rows))
-    return buffer.getvalue().encode("utf-8")
+    return csv_text(*_table(rows)).encode("utf-8")
 
 
 def report_xlsx(rows, title):
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title=title[:31])
-    for line in _table(rows):
-        sheet.append(line)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return xlsx_bytes(title, *_table(rows))

@@ -104,8 +104,8 @@ class OnTimeReportView(APIView):
     @extend_schema(
         parameters=[
             OpenApiParameter("group_by", enum=["unit", "field", "procedure", "month"]),
-            OpenApiParameter("from", str, description="YYYY-MM-DD, default 1 January"),
-            OpenApiParameter("to", str, description="YYYY-MM-DD, default today"),
+            OpenApiParameter("from", OpenApiTypes.DATE, description="default 1 January"),
+            OpenApiParameter("to", OpenApiTypes.DATE, description="default today"),
             OpenApiParameter("unit", str, description="unit code: that unit and below"),
             OpenApiParameter("field", str, description="field code"),
             OpenApiParameter("procedure", str, description="procedure code"),

@@ -10,8 +10,8 @@ from django.utils import timezone
 
 from core import workdays
 from core.models import Unit
-from core.phones import normalise_phone
 from core.selectors import get_working_calendar
+from core.validators import normalise_phone
 from procedures.models import Procedure
 
 from .models import (

@@ -1,7 +1,6 @@
 """Serializers of the dossier API: list rows, the detail, the timeline, the public lookup,
 and the bodies of intake and of each action. They validate and shape; services decide."""
 
-import re
 from datetime import timedelta
 
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -11,13 +10,13 @@ from rest_framework import serializers
 
 from core import workdays
 from core.models import Unit, User
-from core.phones import normalise_phone
-from core.roles import STAFF_ROLES
 from core.selectors import get_working_calendar
 from core.serializers import ModelSerializer, Serializer
+from core.validators import ID_OR_TAX_CODE, NAME, PHONE, NormalisedSerializerField
 from procedures.models import Channel, Procedure, RequiredDocument
 
 from . import services
+from .applicants import applicant_id_validator
 from .models import (
     OPEN_STATUSES,
     Apology,
@@ -33,11 +32,7 @@ from .models import (
 from .uploads import check_upload
 from .workflow import ACTION_LABELS, NATIONAL_CODES, available_actions
 
-# --- phones, ID numbers and names -----------------------------------------------------------
-
-MOBILE_OR_LANDLINE = re.compile(r"^0(?:[35789]\d{8}|2\d{9})$")
-PERSON_ID = re.compile(r"^\d{12}$")
-TAX_CODE = re.compile(r"^\d{10}(?:-?\d{3})?$")
+# --- names ----------------------------------------------------------------------------------
 
 
 def mask_name(name):
@@ -159,35 +154,29 @@ class DossierListSerializer(ModelSerializer):
 
 
 class ApplicantSerializer(Serializer):
-    """The applicant as given at intake; the phone comes back normalised ("0912345678")."""
+    """The applicant as given at intake, stored as core.validators spells it: the phone
+    comes back as "0912345678", the name NFC without invisible characters."""
 
     kind = serializers.ChoiceField(choices=ApplicantKind.choices, default=ApplicantKind.PERSON)
-    name = serializers.CharField(max_length=255)
-    phone = serializers.CharField(max_length=20)
-    id_number = serializers.CharField(max_length=20, required=False, allow_blank=True, default="")
+    name = NormalisedSerializerField(NAME)
+    phone = NormalisedSerializerField(PHONE)
+    id_number = NormalisedSerializerField(
+        ID_OR_TAX_CODE,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text=_("Citizens: the 12-digit CCCD. Organisations: the 10- or 13-digit tax code."),
+    )
     email = serializers.EmailField(required=False, allow_blank=True, default="")
     address = serializers.CharField(max_length=255, required=False, allow_blank=True, default="")
 
-    def validate_phone(self, value):
-        phone = normalise_phone(value)
-        if not MOBILE_OR_LANDLINE.match(phone):
-            raise serializers.ValidationError(
-                _("Enter a Vietnamese phone number, e.g. 0912345678.")
-            )
-        return phone
-
     def validate(self, attrs):
-        number = attrs.get("id_number", "").strip()
+        number = attrs.get("id_number")
         if number:
-            if attrs["kind"] == ApplicantKind.PERSON and not PERSON_ID.match(number):
-                raise serializers.ValidationError(
-                    {"id_number": _("A citizen identity card number has 12 digits.")}
-                )
-            if attrs["kind"] == ApplicantKind.ORGANISATION and not TAX_CODE.match(number):
-                raise serializers.ValidationError(
-                    {"id_number": _("A tax code has 10 digits, or 13 for a branch.")}
-                )
-        attrs["id_number"] = number
+            try:
+                applicant_id_validator(attrs["kind"])(number)
+            except DjangoValidationError as error:
+                raise serializers.ValidationError({"id_number": error.messages}) from None
         return attrs
 
 
@@ -344,7 +333,7 @@ class EventSerializer(ModelSerializer):
 
 class LookupQuerySerializer(Serializer):
     code = serializers.CharField(max_length=60)
-    phone = serializers.CharField(max_length=20)
+    phone = NormalisedSerializerField(PHONE)
 
 
 class PublicEventSerializer(ModelSerializer):
@@ -565,25 +554,16 @@ class TransferSerializer(NoteSerializer):
         required=False,
         help_text=_("Unit code; by default the next workflow step's unit."),
     )
+    # Whether this user may handle the dossier where it goes is the service's rule.
     handler = serializers.SlugRelatedField(
         slug_field="username",
-        queryset=User.objects.filter(is_active=True).select_related("unit"),
+        queryset=User.objects.select_related("unit"),
         required=False,
-        help_text=_("Username of the officer who will handle it."),
+        help_text=_(
+            "Username of the officer who will handle it: an active specialist or unit leader "
+            "of the unit the dossier goes to, or of a unit above it."
+        ),
     )
-
-    def validate_handler(self, handler):
-        if not handler.has_role(*STAFF_ROLES) or handler.unit is None:
-            raise serializers.ValidationError(_("This user is not an officer of any unit."))
-        return handler
-
-    def validate(self, attrs):
-        handler, unit = attrs.get("handler"), attrs.get("to_unit")
-        if handler and unit and not handler.unit.path.startswith(unit.path):
-            raise serializers.ValidationError(
-                {"handler": [_("This officer does not work in the unit it is sent to.")]}
-            )
-        return attrs
 
 
 class ApologyRequestSerializer(ReasonSerializer):

@@ -18,6 +18,7 @@ from procedures.models import Channel
 from procedures.services import current_version
 
 from . import notifications
+from .applicants import Applicant
 from .models import (
     Apology,
     Attachment,
@@ -34,7 +35,7 @@ from .models import (
     service_unit,
 )
 from .uploads import check_upload
-from .workflow import TRANSITIONS, Action, refusal_reason
+from .workflow import TRANSITIONS, Action, may_handle_at, refusal_reason
 
 
 class TransitionError(Exception):
@@ -45,16 +46,6 @@ class TransitionError(Exception):
         super().__init__(message)
         self.message = message
         self.field = field
-
-
-@dataclass
-class Applicant:
-    name: str
-    phone: str
-    id_number: str = ""
-    email: str = ""
-    address: str = ""
-    kind: str = "person"
 
 
 @dataclass
@@ -113,6 +104,9 @@ def _new_dossier(intake, receiving_unit, channel, now):
     version = current_version(procedure)
     amount, unit, cutoff = procedure.terms_for(channel)
     applicant = intake.applicant
+    refused = applicant.refusal()
+    if refused:
+        raise TransitionError(refused.message, field=refused.field)
     return Dossier(
         code=next_dossier_code(receiving_unit, now),
         procedure=procedure,
@@ -121,11 +115,11 @@ def _new_dossier(intake, receiving_unit, channel, now):
         handling_unit=receiving_unit,
         channel=channel,
         applicant_kind=applicant.kind,
-        applicant_name=applicant.name.strip(),
-        applicant_phone=applicant.phone.strip(),
-        applicant_id_number=applicant.id_number.strip(),
-        applicant_email=applicant.email.strip(),
-        applicant_address=applicant.address.strip(),
+        applicant_name=applicant.name,
+        applicant_phone=applicant.phone,
+        applicant_id_number=applicant.id_number,
+        applicant_email=applicant.email,
+        applicant_address=applicant.address,
         summary=intake.summary,
         limit_amount=amount,
         limit_unit=unit,
@@ -336,13 +330,23 @@ def supplement(dossier, actor, note="", uploads=(), now=None):
 
 
 def transfer(dossier, actor, to_unit=None, handler=None, note="", now=None):
-    """Hand the dossier to the next internal step's unit (or ``to_unit``)."""
+    """Hand the dossier to the next internal step's unit (or ``to_unit``), and to
+    ``handler`` if given: someone who can see and act on it there (``may_handle_at``)."""
 
     def route(locked, at):
         steps = list(locked.procedure.workflow.select_related("unit"))
         next_index = locked.step_index + 1 if locked.status == Status.IN_PROGRESS else 1
         step = steps[next_index - 1] if next_index <= len(steps) else None
         target = to_unit or (step.unit if step and step.unit else None) or locked.handling_unit
+        if handler is not None and not may_handle_at(handler, target):
+            raise TransitionError(
+                _(
+                    "This officer cannot handle dossiers at %(unit)s: choose an active "
+                    "specialist or unit leader of that unit."
+                )
+                % {"unit": target.display_name},
+                field="handler",
+            )
         locked.handling_unit = target
         locked.handler = handler
         locked.step_index = next_index

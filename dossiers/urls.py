@@ -1,5 +1,10 @@
-from .views import citizen, desk, printing
+from .views import accounts, citizen, desk, printing
 
 app_name = "dossiers"
 
-urlpatterns = [*citizen.urlpatterns, *desk.urlpatterns, *printing.urlpatterns]
+urlpatterns = [
+    *accounts.urlpatterns,
+    *citizen.urlpatterns,
+    *desk.urlpatterns,
+    *printing.urlpatterns,
+]

@@ -163,10 +163,25 @@ def _at_desk(user, dossier):
 
 
 def _holds(user, dossier):
-    """The dossier sits with the user's unit or below (a unit leader covers the unit the
-    desk serves)."""
+    return _covers(user, dossier.handling_unit)
+
+
+def _covers(user, unit):
+    """``unit`` is the user's unit or below it (a unit leader covers the unit the desk
+    serves), as ``Dossier.objects.visible_to`` scopes the handling side."""
     root = service_unit(user.unit) if user.has_role(Role.UNIT_LEADER) else user.unit
-    return dossier.handling_unit.path.startswith(root.path)
+    return unit.path.startswith(root.path)
+
+
+def may_handle_at(user, unit):
+    """``user`` can be the handler of a dossier that sits with ``unit``: an active
+    specialist or unit leader who sees it there and may take the handling actions."""
+    return (
+        user.is_active
+        and user.unit is not None
+        and user.has_role(*HANDLING_ROLES)
+        and _covers(user, unit)
+    )
 
 
 # How each action reads in timelines, tracking slips and messages.

@@ -1,7 +1,10 @@
 """The /api/v1/ tree: every app's endpoints assembled in one place."""
 
-from django.urls import path
+from django.urls import path, re_path
+from rest_framework.exceptions import NotFound
+from rest_framework.permissions import AllowAny
 from rest_framework.routers import DefaultRouter
+from rest_framework.views import APIView
 
 from core.api import DeadlinePreviewView, TokenView
 from dossiers.api import DossierLookupView, DossierViewSet
@@ -21,10 +24,26 @@ router.register(
 )
 router.register("reform-index/inspections", InspectionViewSet, basename="reform-index-inspection")
 
+
+class UnknownPath(APIView):
+    """Any other address under /api/v1/ (a path key outside its pattern, such as a year
+    that is not a number) answers as the API does, a JSON 404, not the site's HTML page."""
+
+    schema = None  # not an operation of the API
+    authentication_classes = []
+    permission_classes = [AllowAny]
+
+    def initial(self, request, *args, **kwargs):
+        raise NotFound()
+
+
 urlpatterns = [
     path("auth/token/", TokenView.as_view(), name="api-token"),
     path("calendar/deadline/", DeadlinePreviewView.as_view(), name="api-deadline"),
     path("lookup/", DossierLookupView.as_view(), name="api-lookup"),
     path("reports/on-time/", OnTimeReportView.as_view(), name="api-report-on-time"),
     *router.urls,
+    # Last, and only for paths ending in a slash, so that a missing slash is still
+    # redirected (CommonMiddleware only redirects what would otherwise be a 404).
+    re_path(r"^.*/$", UnknownPath.as_view()),
 ]

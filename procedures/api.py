@@ -7,8 +7,9 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, Q
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.permissions import AllowAny
-from rest_framework.throttling import AnonRateThrottle
 from rest_framework.viewsets import ReadOnlyModelViewSet
+
+from core.throttles import AnonRateThrottle
 
 from .filters import ProcedureFilter
 from .models import Field, Procedure, RequiredDocument, WorkflowStep

@@ -9,6 +9,8 @@ from pathlib import Path
 from django.db.models import Prefetch
 from django.utils.translation import gettext as _
 
+from core.spreadsheets import csv_text, restore_row
+
 from .models import Procedure, RequiredDocument
 from .records import CSV_COLUMNS, procedure_record, procedure_row, record_from_row
 
@@ -69,7 +71,8 @@ def _csv_records(text):
                 _("The CSV file lacks the columns %(columns)s.") % {"columns": ", ".join(missing)}
             )
         reader.fieldnames = header
-        return [record_from_row(row) for row in reader]
+        # Undo the apostrophe the export put before formula-like text (core.spreadsheets).
+        return [record_from_row(restore_row(row)) for row in reader]
     except csv.Error as error:
         raise ImportFileError(
             _("The CSV file is malformed at line %(line)s: %(error)s.")
@@ -94,7 +97,5 @@ def write_records(procedures, stream, file_format):
         json.dump(records, stream, ensure_ascii=False, indent=2)
         stream.write("\n")
     else:
-        writer = csv.DictWriter(stream, fieldnames=CSV_COLUMNS)
-        writer.writeheader()
-        writer.writerows(procedure_row(p) for p in procedures)
+        stream.write(csv_text(CSV_COLUMNS, (procedure_row(p) for p in procedures)))
     return len(procedures)

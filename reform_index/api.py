@@ -11,15 +11,17 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, permissions, status
 from rest_framework.decorators import action
 from rest_framework.exceptions import APIException, PermissionDenied, ValidationError
 from rest_framework.pagination import PageNumberPagination
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
-from rest_framework.throttling import AnonRateThrottle, UserRateThrottle
 from rest_framework.viewsets import GenericViewSet
+
+from core.parsers import BoundedJSONParser
+from core.throttles import AnonRateThrottle, UserRateThrottle
 
 from . import selectors, services
 from .filters import AssessmentFilter, InspectionFilter
@@ -39,20 +41,7 @@ from .serializers import (
     ScorecardSerializer,
 )
 
-ERRORS = {
-    400: OpenApiResponse(description=_("Invalid input or an action not allowed now.")),
-    403: OpenApiResponse(description=_("Your role does not allow this.")),
-    404: OpenApiResponse(description=_("Not found, or not visible to you.")),
-}
 MIME = {"json": "application/json; charset=utf-8", "csv": "text/csv; charset=utf-8"}
-
-
-class ReadPublicWriteSignedIn(permissions.BasePermission):
-    """Anyone may read (what they see is scoped by the selectors); writing needs a login,
-    then the services check the role."""
-
-    def has_permission(self, request, view):
-        return request.method in permissions.SAFE_METHODS or request.user.is_authenticated
 
 
 class IndexPagination(PageNumberPagination):
@@ -81,7 +70,9 @@ def refusals_as_api_errors():
 
 
 class IndexViewSet(GenericViewSet):
-    permission_classes = [ReadPublicWriteSignedIn]
+    # Anyone may read (what they see is scoped by the selectors); writing needs a login,
+    # then the services check the role.
+    permission_classes = [permissions.IsAuthenticatedOrReadOnly]
     throttle_classes = [AnonRateThrottle, UserRateThrottle]
     pagination_class = IndexPagination
 
@@ -98,8 +89,9 @@ def scorecard_action(name, service, summary):
 
     endpoint.__name__ = name.replace("-", "_")
     endpoint.__doc__ = summary
-    schema = extend_schema(request=None, responses={200: ScorecardDetailSerializer, **ERRORS})
-    return action(detail=True, methods=["post"], url_path=name)(schema(endpoint))
+    # The schema goes on the action, not under it: ``action`` replaces the function's kwargs.
+    decorated = action(detail=True, methods=["post"], url_path=name)(endpoint)
+    return extend_schema(request=None, responses=ScorecardDetailSerializer)(decorated)
 
 
 class ScorecardViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, IndexViewSet):
@@ -117,13 +109,13 @@ class ScorecardViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, IndexVi
         tree = selectors.scorecard_tree(scorecard)
         return ScorecardDetailSerializer(scorecard, context={"tree": tree}).data
 
-    @extend_schema(responses={200: ScorecardDetailSerializer, 404: ERRORS[404]})
+    @extend_schema(responses=ScorecardDetailSerializer)
     def retrieve(self, request, year=None):
         """The scorecard with its criteria tree and the maximum of each area."""
         return Response(self.detail_data(self.get_object()))
 
     @extend_schema(
-        responses={200: RankingSerializer, 404: ERRORS[404]},
+        responses=RankingSerializer,
         summary=_("The ranking, with each unit's change from the previous published year"),
     )
     @action(detail=True, methods=["get"], pagination_class=None)
@@ -141,7 +133,7 @@ class ScorecardViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, IndexVi
         }
         return Response(RankingSerializer(answer).data)
 
-    @extend_schema(responses={200: CriteriaSerializer, 404: ERRORS[404]})
+    @extend_schema(responses=CriteriaSerializer)
     @action(detail=True, methods=["get"], pagination_class=None)
     def criteria(self, request, year=None):
         """Every criterion in tree order, each naming its parent's code."""
@@ -154,8 +146,6 @@ class ScorecardViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, IndexVi
         responses={
             (200, "application/json"): OpenApiTypes.OBJECT,
             (200, "text/csv"): OpenApiTypes.BINARY,
-            400: ERRORS[400],
-            404: ERRORS[404],
         },
     )
     @action(detail=True, methods=["get"], url_path="criteria/export", pagination_class=None)
@@ -171,7 +161,7 @@ class ScorecardViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, IndexVi
 
     @extend_schema(
         request={"multipart/form-data": ImportSerializer},
-        responses={200: ImportedSerializer, **ERRORS},
+        responses=ImportedSerializer,
     )
     @action(
         detail=True,
@@ -192,8 +182,8 @@ class ScorecardViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, IndexVi
             )
         return Response({"imported": imported})
 
-    @extend_schema(request=CopySerializer, responses={201: ScorecardDetailSerializer, **ERRORS})
-    @action(detail=True, methods=["post"], parser_classes=[JSONParser, FormParser])
+    @extend_schema(request=CopySerializer, responses={201: ScorecardDetailSerializer})
+    @action(detail=True, methods=["post"], parser_classes=[BoundedJSONParser, FormParser])
     def copy(self, request, year=None):
         """A new draft scorecard for another year with this one's criteria and bands."""
         scorecard = self.get_object()
@@ -242,8 +232,8 @@ def assessment_action(name, service, summary):
 
     endpoint.__name__ = name
     endpoint.__doc__ = summary
-    schema = extend_schema(request=None, responses={200: BreakdownSerializer, **ERRORS})
-    return action(detail=True, methods=["post"])(schema(endpoint))
+    decorated = action(detail=True, methods=["post"])(endpoint)
+    return extend_schema(request=None, responses=BreakdownSerializer)(decorated)
 
 
 class AssessmentViewSet(mixins.ListModelMixin, IndexViewSet):
@@ -281,15 +271,13 @@ class AssessmentViewSet(mixins.ListModelMixin, IndexViewSet):
         kinds = selectors.record_kinds_for(self.request.user, assessment)
         return BreakdownSerializer(selectors.assessment_breakdown(assessment, kinds)).data
 
-    @extend_schema(responses={200: BreakdownSerializer, 404: ERRORS[404]})
+    @extend_schema(responses=BreakdownSerializer)
     def retrieve(self, request, year=None, unit_code=None):
         """One unit's scorecard: every criterion's points, and for automatic ones the
         numerator, denominator, rule and the records behind them."""
         return Response(self.detail_data(self.get_object()))
 
-    @extend_schema(
-        request=AssessmentUpdateSerializer, responses={200: BreakdownSerializer, **ERRORS}
-    )
+    @extend_schema(request=AssessmentUpdateSerializer, responses=BreakdownSerializer)
     def partial_update(self, request, year=None, unit_code=None):
         """Self-assessment points, notes and links while the self-assessment is open;
         appraised points, comments and the survey score while the appraisal is."""
@@ -357,7 +345,7 @@ class InspectionViewSet(
                 self.request.user, serializer.validated_data
             )
 
-    @extend_schema(request=InspectionSerializer, responses={200: InspectionSerializer, **ERRORS})
+    @extend_schema(request=InspectionSerializer, responses=InspectionSerializer)
     def partial_update(self, request, pk=None):
         inspection = self.get_object()
         body = self.get_serializer(inspection, data=request.data, partial=True)

@@ -7,9 +7,22 @@ from rest_framework import serializers
 
 from core.models import Unit
 
-from .models import Inspection, Scorecard
+from .models import (
+    AssessmentState,
+    CriterionKind,
+    Inspection,
+    Metric,
+    Rule,
+    Scorecard,
+    ScorecardState,
+)
 
 POINTS = {"max_digits": 7, "decimal_places": 2, "coerce_to_string": False}
+# On an answer a choice field changes nothing but the schema, which then names the values
+# (a manual criterion has no metric and no rule).
+KIND = {"choices": CriterionKind.choices}
+METRIC = {"choices": Metric.choices, "allow_blank": True}
+RULE = {"choices": Rule.choices, "allow_blank": True}
 
 
 def points_field(**extra):
@@ -47,10 +60,10 @@ class NodeSerializer(serializers.Serializer):
     name = serializers.CharField()
     max_points = points_field()
     guidance = serializers.CharField()
-    kind = serializers.CharField()
-    metric = serializers.CharField()
+    kind = serializers.ChoiceField(**KIND)
+    metric = serializers.ChoiceField(**METRIC)
     metric_label = serializers.CharField()
-    rule = serializers.CharField()
+    rule = serializers.ChoiceField(**RULE)
     rule_params = serializers.JSONField()
     rule_text = serializers.CharField()
     depth = serializers.IntegerField()
@@ -84,9 +97,9 @@ class CriterionRowSerializer(serializers.Serializer):
     name = serializers.CharField()
     max_points = points_field()
     guidance = serializers.CharField()
-    kind = serializers.CharField()
-    metric = serializers.CharField()
-    rule = serializers.CharField()
+    kind = serializers.ChoiceField(**KIND)
+    metric = serializers.ChoiceField(**METRIC)
+    rule = serializers.ChoiceField(**RULE)
     rule_params = serializers.JSONField()
     rule_text = serializers.CharField()
     depth = serializers.IntegerField()
@@ -95,7 +108,7 @@ class CriterionRowSerializer(serializers.Serializer):
 
 class RankingRowSerializer(serializers.Serializer):
     unit = serializers.SerializerMethodField()
-    state = serializers.CharField()
+    state = serializers.ChoiceField(choices=AssessmentState.choices)
     total = points_field(allow_null=True)
     rank = serializers.IntegerField(allow_null=True)
     grade = serializers.CharField()
@@ -110,7 +123,7 @@ class RankingSerializer(serializers.Serializer):
     """The ranking endpoint's answer."""
 
     year = serializers.IntegerField()
-    state = serializers.CharField()
+    state = serializers.ChoiceField(choices=ScorecardState.choices)
     provisional = serializers.BooleanField()
     is_percentage = serializers.BooleanField()
     previous_year = serializers.IntegerField(allow_null=True)
@@ -130,7 +143,7 @@ class ImportedSerializer(serializers.Serializer):
 
 class AssessmentListSerializer(serializers.Serializer):
     unit = UnitRefSerializer()
-    state = serializers.CharField()
+    state = serializers.ChoiceField(choices=AssessmentState.choices)
     state_label = serializers.CharField(source="get_state_display")
     submitted_at = serializers.DateTimeField(allow_null=True)
     appraised_at = serializers.DateTimeField(allow_null=True)
@@ -189,7 +202,7 @@ class BreakdownSerializer(serializers.Serializer):
 
     year = serializers.IntegerField(source="scorecard.year")
     unit = UnitRefSerializer()
-    state = serializers.CharField(source="assessment.state")
+    state = serializers.ChoiceField(choices=AssessmentState.choices, source="assessment.state")
     submitted_at = serializers.DateTimeField(source="assessment.submitted_at", allow_null=True)
     appraised_at = serializers.DateTimeField(source="assessment.appraised_at", allow_null=True)
     points = points_field(allow_null=True)

@@ -29,8 +29,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core import parsers
 from core.roles import Role
 from core.selectors import scored_units
+from core.spreadsheets import csv_text, restore_row
 from dossiers.uploads import check_upload
 
 from . import metrics, rules, selectors
@@ -789,21 +791,19 @@ def _shifted(day, years):
 
 def export_criteria(scorecard, fmt):
     """The criteria as text: ``json`` (``{"format", "version", "year", "criteria"}``) or
-    ``csv`` (one row per criterion, rule_params as JSON; UTF-8 with a BOM for Excel)."""
+    ``csv`` (one row per criterion, rule_params as JSON; written by ``core.spreadsheets``:
+    a BOM for Excel, formula-like text behind an apostrophe that ``parse_criteria`` takes
+    back)."""
     rows = [_row_of(node) for node in scorecard_nodes(scorecard)]
     if fmt == "json":
         document = {"format": EXPORT_FORMAT, "version": 1, "year": scorecard.year, "criteria": rows}
         return json.dumps(document, ensure_ascii=False, indent=2)
     if fmt == "csv":
-        out = io.StringIO()
-        out.write("\ufeff")
-        writer = csv.DictWriter(out, fieldnames=CRITERION_COLUMNS, lineterminator="\r\n")
-        writer.writeheader()
-        for row in rows:
-            writer.writerow(
-                {**row, "rule_params": json.dumps(row["rule_params"], ensure_ascii=False)}
-            )
-        return out.getvalue()
+        flat = (
+            {**row, "rule_params": json.dumps(row["rule_params"], ensure_ascii=False)}
+            for row in rows
+        )
+        return csv_text(CRITERION_COLUMNS, flat)
     raise ValueError(f"Unknown format {fmt!r}.")
 
 
@@ -863,7 +863,7 @@ def parse_criteria(content, fmt):
 
 def _json_nodes(text):
     try:
-        document = json.loads(text)
+        document = parsers.loads(text)
     except ValueError:
         raise Refused(_("The file is not valid JSON."), field="file") from None
     rows = document.get("criteria") if isinstance(document, dict) else document
@@ -886,10 +886,10 @@ def _csv_nodes(text):
             _("The CSV has no column %(columns)s.") % {"columns": ", ".join(missing)}, field="file"
         )
     nodes = []
-    for row in reader:
+    for row in map(restore_row, reader):
         params = (row.get("rule_params") or "").strip()
         try:
-            row["rule_params"] = json.loads(params) if params else {}
+            row["rule_params"] = parsers.loads(params) if params else {}
         except ValueError:
             raise Refused(
                 _("Row %(line)s: rule_params is not valid JSON.") % {"line": reader.line_num},

@@ -2,8 +2,6 @@
 (``/transparency/``) with its open data. Thin: the figures come from ``dashboard`` and
 ``transparency``."""
 
-import csv
-import io
 from functools import wraps
 
 from django.contrib.auth.decorators import login_required
@@ -15,6 +13,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 
+from core.spreadsheets import CSV_CONTENT_TYPE, csv_text
 from core.workdays import TZ
 
 from .dashboard import can_see_dashboard, dashboard_figures, dashboard_payload
@@ -84,14 +83,8 @@ def transparency_page(request):
 @open_data
 def transparency_csv(request):
     figures = transparency()
-    buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=OPEN_DATA_COLUMNS, lineterminator="\r\n")
-    writer.writeheader()
-    writer.writerows(open_data_rows(figures))
-    # With a byte order mark, spreadsheet programs read the Vietnamese names right.
-    response = HttpResponse(
-        buffer.getvalue().encode("utf-8-sig"), content_type="text/csv; charset=utf-8"
-    )
+    content = csv_text(OPEN_DATA_COLUMNS, open_data_rows(figures)).encode("utf-8")
+    response = HttpResponse(content, content_type=CSV_CONTENT_TYPE)
     response["Content-Disposition"] = _attachment(figures, "csv")
     return _shared(response)
 

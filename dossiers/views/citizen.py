@@ -1,26 +1,20 @@
-"""The citizen's pages: the account, online filing, "my dossiers", the dossier page with the
+"""The citizen's pages: online filing, "my dossiers", the dossier page with the
 answers a citizen gives there, the public lookup and the attachment download. Every read
 starts from ``Dossier.objects.visible_to``; every write calls a service."""
 
-import time
 from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import login
-from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
-from django.db import IntegrityError
-from django.forms.forms import NON_FIELD_ERRORS
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.urls import path, register_converter, reverse, reverse_lazy
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.urls import path, register_converter, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.roles import Role
+from core.throttles import page_throttled
 from procedures.models import Channel, Procedure
 from procedures.templatetags.catalogue import time_limit_words
 from procedures.views import paginate
@@ -28,11 +22,8 @@ from procedures.views import paginate
 from .. import selectors, services
 from ..forms import (
     FilingForm,
-    LoginForm,
     LookupForm,
-    PasswordResetForm,
     RatingForm,
-    SignupForm,
     SupplementForm,
     WithdrawalForm,
     applicant_initial,
@@ -44,9 +35,6 @@ from ..workflow import ACTION_LABELS, Action, available_actions
 from .files import attachment_response
 
 MY_DOSSIERS_PAGE_SIZE = 20
-# Per client address on the pages that answer strangers, when the API's rates are unset.
-DEFAULT_PAGE_RATES = {"lookup": "20/min", "auth": "10/min"}
-RATE_PERIODS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 
 
 class DossierCodeConverter:
@@ -65,87 +53,8 @@ class DossierCodeConverter:
 register_converter(DossierCodeConverter, "dossier_code")
 
 
-def _safe_next(request, fallback):
-    target = request.POST.get("next") or request.GET.get("next") or ""
-    if url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return target
-    return fallback
-
-
 def _is_citizen(user):
     return user.has_role(Role.CITIZEN)
-
-
-# --- the account ----------------------------------------------------------------------
-
-
-def signup(request):
-    if request.user.is_authenticated:
-        return redirect(_safe_next(request, reverse("dossiers:mine")))
-    form = SignupForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            user = form.save()
-        except IntegrityError:  # the same phone signed up a moment earlier
-            form.add_error("phone", form.duplicate_phone)
-        else:
-            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-            messages.success(request, _("Welcome! Your account is ready."))
-            return redirect(_safe_next(request, reverse("dossiers:mine")))
-    next_url = _safe_next(request, "")
-    return render(request, "registration/signup.html", {"form": form, "next": next_url})
-
-
-class LoginView(auth_views.LoginView):
-    form_class = LoginForm
-    redirect_authenticated_user = True
-
-    def form_invalid(self, form):
-        if not getattr(self.request, "axes_locked_out", False):
-            return super().form_invalid(form)
-        form.errors.pop(NON_FIELD_ERRORS, None)
-        form.add_error(None, lockout_message())
-        # django-axes would swap this page for its bare lockout text; the form already says
-        # why, and the backend keeps refusing the account until the cool-off ends.
-        self.request.axes_locked_out = False
-        context = self.get_context_data(form=form, locked_out=True)
-        return self.render_to_response(context, status=429)
-
-
-class PasswordResetView(auth_views.PasswordResetView):
-    """A citizen asks for a link to choose a new password, sent to their account's
-    e-mail; attempts per client address are limited like logins ("auth" rate)."""
-
-    form_class = PasswordResetForm
-    template_name = "registration/password_reset.html"
-    email_template_name = "registration/password_reset_email.txt"
-    subject_template_name = "registration/password_reset_subject.txt"
-    success_url = reverse_lazy("dossiers:password-reset-sent")
-
-    def post(self, request, *args, **kwargs):
-        if page_throttled(request, "auth"):
-            context = self.get_context_data(form=self.get_form(), throttled=True)
-            return self.render_to_response(context, status=429)
-        return super().post(request, *args, **kwargs)
-
-    @property
-    def extra_email_context(self):
-        return {"site_name": settings.ONESTOP_SITE_NAME}
-
-
-class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
-    template_name = "registration/password_reset_confirm.html"
-    success_url = reverse_lazy("dossiers:password-reset-complete")
-
-
-def lockout_message():
-    minutes = round(float(settings.AXES_COOLOFF_TIME or 0) * 60)
-    return _(
-        "Too many failed logins. Logging in to this account from this device is locked "
-        "for %(minutes)s minutes; try again later, or ask the desk for help."
-    ) % {"minutes": minutes}
 
 
 # --- online filing --------------------------------------------------------------------
@@ -341,32 +250,6 @@ def rate(request, code):
 # --- the public lookup ----------------------------------------------------------------
 
 
-def page_rate(scope):
-    """(attempts, seconds) allowed per client address on a page, from the API's rate of
-    the same scope ("20/min"), so a page and its API share one setting."""
-    rates = settings.REST_FRAMEWORK.get("DEFAULT_THROTTLE_RATES", {})
-    text = rates.get(scope) or DEFAULT_PAGE_RATES[scope]
-    try:
-        count, period = text.split("/")
-        return int(count), RATE_PERIODS[period.strip()[0]]
-    except (ValueError, KeyError, IndexError):
-        count, period = DEFAULT_PAGE_RATES[scope].split("/")
-        return int(count), RATE_PERIODS[period[0]]
-
-
-def page_throttled(request, scope):
-    """Count this attempt against the client address; True once over the limit."""
-    limit, window = page_rate(scope)
-    key = f"{scope}-page:{request.META.get('REMOTE_ADDR', '')}:{int(time.time()) // window}"
-    cache.add(key, 0, timeout=window)
-    try:
-        attempts = cache.incr(key)
-    except ValueError:  # the window expired between add and incr
-        cache.set(key, 1, timeout=window)
-        attempts = 1
-    return attempts > limit
-
-
 def lookup(request):
     data = request.POST if request.method == "POST" else request.GET
     submitted = "phone" in data
@@ -402,29 +285,6 @@ def attachment(request, pk):
 
 
 urlpatterns = [
-    path("accounts/signup/", signup, name="signup"),
-    path("accounts/login/", LoginView.as_view(), name="login"),
-    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
-    path("accounts/password-reset/", PasswordResetView.as_view(), name="password-reset"),
-    path(
-        "accounts/password-reset/sent/",
-        auth_views.PasswordResetDoneView.as_view(
-            template_name="registration/password_reset_sent.html"
-        ),
-        name="password-reset-sent",
-    ),
-    path(
-        "accounts/reset/<uidb64>/<token>/",
-        PasswordResetConfirmView.as_view(),
-        name="password-reset-confirm",
-    ),
-    path(
-        "accounts/reset/done/",
-        auth_views.PasswordResetCompleteView.as_view(
-            template_name="registration/password_reset_complete.html"
-        ),
-        name="password-reset-complete",
-    ),
     path("dossiers/file/<path:code>/", file_online, name="file"),
     path("dossiers/mine/", my_dossiers, name="mine"),
     path("dossiers/<dossier_code:code>/", dossier_page, name="dossier"),

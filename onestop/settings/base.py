@@ -49,6 +49,10 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Refuses unusable input before any view runs (the path, the query and the body's
+    # Content-Type on the way in; form values once the view is resolved, after the CSRF
+    # check has parsed them); after authentication so that its error pages show the menu.
+    "core.middleware.InputLimitsMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, so that lockouts see the authenticated user and the final response.
@@ -144,6 +148,9 @@ STORAGES = {
 # Redis serves as Celery broker and shared cache when REDIS_URL is set; without it, tasks
 # run inline and the cache is per process, so the portal runs with nothing installed.
 REDIS_URL = env("REDIS_URL", default="")
+# A cache call waits at most this long for Redis; past it the call is a miss (core/cache.py),
+# so a hung Redis slows no request by more than this.
+CACHE_TIMEOUT_SECONDS = env.float("CACHE_TIMEOUT_SECONDS", default=0.25)
 if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL
     CELERY_TASK_ALWAYS_EAGER = False
@@ -207,10 +214,17 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    # Bodies within the input limits (core.parsers): JSON measured before it is decoded,
+    # multipart text fields checked like query values; forms are checked by the middleware.
+    "DEFAULT_PARSER_CLASSES": [
+        "core.parsers.BoundedJSONParser",
+        "rest_framework.parsers.FormParser",
+        "core.parsers.BoundedMultiPartParser",
+    ],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 20,
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "core.schema.AutoSchema",
     # "format" is a report parameter (csv/xlsx), not DRF's renderer override.
     "URL_FORMAT_OVERRIDE": None,
     "DEFAULT_THROTTLE_RATES": {
@@ -218,6 +232,7 @@ REST_FRAMEWORK = {
         "user": env("THROTTLE_USER", default="600/min"),
         "auth": env("THROTTLE_AUTH", default="10/min"),
         "lookup": env("THROTTLE_LOOKUP", default="20/min"),
+        "signup": env("THROTTLE_SIGNUP", default="10/hour"),
     },
     # Throttles count per client address. Unset, DRF would trust whatever X-Forwarded-For a
     # client sends, so a forged header per request would escape every limit; behind one
@@ -238,6 +253,11 @@ SPECTACULAR_SETTINGS = {
         "DossierStatusEnum": "dossiers.models.Status",
         "SatisfactionEnum": "dossiers.models.Satisfaction",
         "ProcedureLevelEnum": "procedures.models.Level",
+        "ScorecardStateEnum": "reform_index.models.ScorecardState",
+        "AssessmentStateEnum": "reform_index.models.AssessmentState",
+        "CriterionKindEnum": "reform_index.models.CriterionKind",
+        "MetricEnum": "reform_index.models.Metric",
+        "RuleEnum": "reform_index.models.Rule",
     },
 }
 
@@ -263,6 +283,17 @@ LOGGING = {
 # Dossier uploads: checked by content (not extension) against this allowlist, and by size.
 ONESTOP_UPLOAD_MAX_BYTES = env.int("ONESTOP_UPLOAD_MAX_BYTES", default=10 * 1024 * 1024)
 ONESTOP_UPLOAD_TYPES = ["application/pdf", "image/jpeg", "image/png", DOCX_MIME]
+# A DOCX is a zip archive: what it unpacks to is capped too, so a small upload cannot
+# stand for gigabytes (a zip bomb). Ratio is unpacked size over stored size, overall.
+ONESTOP_UPLOAD_MAX_UNPACKED_BYTES = env.int(
+    "ONESTOP_UPLOAD_MAX_UNPACKED_BYTES", default=50 * 1024 * 1024
+)
+ONESTOP_UPLOAD_MAX_RATIO = env.int("ONESTOP_UPLOAD_MAX_RATIO", default=100)
+ONESTOP_UPLOAD_MAX_ENTRIES = env.int("ONESTOP_UPLOAD_MAX_ENTRIES", default=1000)
+# Input limits at the door (core.middleware, core.parsers): the longest path or query
+# value, and how deep a JSON body may nest.
+ONESTOP_INPUT_MAX_LENGTH = env.int("ONESTOP_INPUT_MAX_LENGTH", default=2000)
+ONESTOP_JSON_MAX_DEPTH = env.int("ONESTOP_JSON_MAX_DEPTH", default=64)
 ONESTOP_SMS_BACKEND = env("ONESTOP_SMS_BACKEND", default="dossiers.sms.LoggingSmsBackend")
 # The desk's "due soon" list: dossiers whose due time is within this many working hours.
 ONESTOP_DUE_SOON_HOURS = env.int("ONESTOP_DUE_SOON_HOURS", default=8)

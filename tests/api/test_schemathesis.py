@@ -1,7 +1,9 @@
 """Fuzzing the API against its own live OpenAPI schema (``/api/schema/``) with schemathesis,
 once per role: whatever valid or invalid request it generates, the portal must answer
-without a server error, with the documented content type, and with a body that matches
-the schema.
+without a server error, with a documented status, content type and headers, and with a
+body that matches the schema. A schema-valid request may only be refused (4xx) by a
+business rule that ``tests.api.refusals`` names for that operation; the run ends with a
+summary of the operations covered and of the refusals seen (``tests/api/conftest.py``).
 
 The requests go to the WSGI application in this process, so they see the test database
 (the small world of ``tests.security.world``) and roll back with the test. Throttles are
@@ -24,10 +26,13 @@ from schemathesis.checks import not_a_server_error
 from schemathesis.config import SchemathesisConfig
 from schemathesis.specs.openapi.checks import (
     content_type_conformance,
+    response_headers_conformance,
     response_schema_conformance,
+    status_code_conformance,
 )
 
 from reform_index.models import Inspection
+from tests.api.refusals import judge
 from tests.security.matrix import (
     DRAFT_YEAR,
     PUBLISHED_YEAR,
@@ -39,7 +44,13 @@ from tests.security.world import PASSWORD, build_world
 EXAMPLES_PER_OPERATION = 8
 # One identity per role (the matrix checks the other-unit twins' scoping).
 FUZZ_ROLES = ("anon", "citizen", "desk", "spec", "uleader", "leader", "index", "admin")
-CHECKS = [not_a_server_error, content_type_conformance, response_schema_conformance]
+CHECKS = [
+    not_a_server_error,
+    status_code_conformance,
+    content_type_conformance,
+    response_schema_conformance,
+    response_headers_conformance,
+]
 NO_LIMITS = {scope: "100000/min" for scope in ("anon", "user", "auth", "lookup")}
 
 
@@ -97,7 +108,11 @@ def real_keys(world):
     """Path parameters that name something in the world, so that most generated requests
     reach the code behind the lookup instead of a 404."""
     return {
-        "code": [d.code for d in world.dossiers.values()] + [world.procedure.code],
+        "code": [
+            *(dossier.code for dossier in world.dossiers.values()),
+            world.procedure.code,
+            world.procedure.field.code,
+        ],
         "year": [PUBLISHED_YEAR, DRAFT_YEAR, SELF_ASSESSMENT_YEAR],
         "unit_code": [world.units["town"].code, world.units["other"].code],
         "id": list(Inspection.objects.values_list("pk", flat=True)),
@@ -152,4 +167,5 @@ def call_as(role, case, world_access):
     tokens, keys = world_access
     aim_at_the_world(case, keys)
     headers = {"Authorization": f"Token {tokens[role]}"} if role in tokens else {}
-    case.call_and_validate(headers=headers, checks=CHECKS)
+    response = case.call_and_validate(headers=headers, checks=CHECKS)
+    judge(case, response, role)

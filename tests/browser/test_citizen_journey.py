@@ -9,6 +9,7 @@ from playwright.sync_api import expect
 
 from dossiers import services
 from dossiers.models import Dossier, Rating, Status
+from dossiers.sms import LoggingSmsBackend
 from tests.security.world import (
     BIRTH_REGISTRATION,
     birth_registration,
@@ -60,6 +61,12 @@ def sign_up_on_the_way_to_filing(page, shots):
     page.locator("#id_password1").fill(PASSWORD)
     page.locator("#id_password2").fill(PASSWORD)
     shots(page, "sign up")
+    page.locator("form.panel").get_by_role("button").click()
+    expect(page).to_have_url(re.compile(r"/accounts/signup/confirm/$"))
+    phone, text = LoggingSmsBackend.sent[-1]
+    assert phone == PHONE
+    page.locator("#id_code").fill(re.search(r"\b\d{6}\b", text).group())
+    shots(page, "sign-up code")
     page.locator("form.panel").get_by_role("button").click()
     expect(page).to_have_url(re.compile(rf"/dossiers/file/{re.escape(BIRTH_REGISTRATION)}/$"))
 

@@ -59,6 +59,12 @@ def test_big_lists_take_the_estimate_and_page_by_lookahead(dossiers, django_asse
         paginator.page("two")
 
 
+def test_a_page_past_any_list_is_empty_not_an_overflow(dossiers):
+    # An OFFSET past PostgreSQL's bigint would be a database error (a 500 in the API).
+    with pytest.raises(EmptyPage):
+        Estimating(dossiers, PER_PAGE).page("999999999999999999999")
+
+
 def test_the_drf_pagination_keeps_its_response_shape(dossiers, org):
     request = Request(APIRequestFactory().get("/api/v1/dossiers/", {"page": 2}))
     pagination = EstimatedCountPagination()

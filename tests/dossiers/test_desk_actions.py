@@ -97,7 +97,7 @@ def test_transfer_to_an_officer_of_another_unit_is_refused_inline(client, make, 
     assert response.status_code == 200
     bound = next(f for f in response.context["action_forms"] if f.action == "transfer")
     assert list(bound.errors) == ["handler"]
-    assert "Cán bộ này không thuộc đơn vị đã chọn." in response.content.decode()
+    assert "Cán bộ này không thể thụ lý hồ sơ tại Phòng Tư pháp" in response.content.decode()
     dossier.refresh_from_db()
     assert dossier.status == Status.RECEIVED
 

@@ -5,7 +5,6 @@ import pytest
 from django.utils.html import escape
 
 from dossiers.forms import LOOKUP_NO_MATCH
-from dossiers.views.citizen import page_rate
 
 URL = "/lookup/"
 
@@ -94,12 +93,3 @@ class TestThrottle:
             client.get(URL, {"code": dossier.code})
         response = client.post(URL, {"code": dossier.code, "phone": "0912345678"})
         assert response.context["dossier"] == dossier
-
-    @pytest.mark.parametrize(
-        ("rate", "expected"),
-        [("20/min", (20, 60)), ("5/s", (5, 1)), ("100/hour", (100, 3600)), ("bad", (20, 60))],
-    )
-    def test_reading_the_rate(self, settings, rate, expected):
-        rates = {**settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"], "lookup": rate}
-        settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": rates}
-        assert page_rate("lookup") == expected

@@ -6,7 +6,6 @@ from decimal import Decimal
 
 import pytest
 from rest_framework.authtoken.models import Token
-from rest_framework.throttling import AnonRateThrottle
 
 from procedures.models import Procedure
 from procedures.services import set_published
@@ -301,8 +300,9 @@ def test_fields_count_published_procedures_in_one_query(api_client, django_asser
     assert api_client.get(f"{FIELDS}tp/").json()["procedure_count"] == 2
 
 
-def test_the_catalogue_is_throttled(api_client, monkeypatch):
-    monkeypatch.setitem(AnonRateThrottle.THROTTLE_RATES, "anon", "2/min")
+def test_the_catalogue_is_throttled(api_client, settings):
+    rates = {**settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"], "anon": "2/min"}
+    settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": rates}
     statuses = [api_client.get(path).status_code for path in (LIST, FIELDS, LIST)]
     assert statuses == [200, 200, 429]
 

@@ -8,7 +8,6 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from rest_framework.throttling import AnonRateThrottle
 
 from reform_index import services
 from reform_index.models import Inspection, Scorecard, ScorecardState
@@ -508,8 +507,9 @@ def test_scorecard_list_queries_do_not_grow(town, client_as):
     assert counts[0] == counts[1]
 
 
-def test_public_reads_are_throttled(town, client_as, monkeypatch):
-    monkeypatch.setattr(AnonRateThrottle, "THROTTLE_RATES", {"anon": "2/min"})
+def test_public_reads_are_throttled(town, client_as, settings):
+    rates = {**settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"], "anon": "2/min"}
+    settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": rates}
     client = client_as(None)
     statuses = [client.get(url("scorecards/")).status_code for _n in range(3)]
     assert statuses == [200, 200, 429]
