@@ -112,19 +112,21 @@ class PhoneValidator(NumberValidator):
     )
 
 
-CMND_RETIRED = _(
-    "The 9-digit identity card (CMND) is no longer valid since 1 January 2025; enter the "
-    "12-digit citizen ID (CCCD)."
-)
+class RefusesCmnd:
+    """Both ID rules tell the old 9-digit card apart from a mistyped number."""
+
+    retired = r"[0-9]{9}"
+    retired_message = _(
+        "The 9-digit identity card (CMND) is no longer valid since 1 January 2025; enter "
+        "the 12-digit citizen ID (CCCD)."
+    )
 
 
 @deconstructible
-class CitizenIdValidator(NumberValidator):
+class CitizenIdValidator(RefusesCmnd, NumberValidator):
     regex = CITIZEN_ID_PATTERN
     message = _("A citizen ID (CCCD) number has exactly 12 digits.")
     code = "invalid_citizen_id"
-    retired = r"[0-9]{9}"
-    retired_message = CMND_RETIRED
 
 
 @deconstructible
@@ -135,14 +137,12 @@ class TaxCodeValidator(NumberValidator):
 
 
 @deconstructible
-class IdOrTaxCodeValidator(NumberValidator):
+class IdOrTaxCodeValidator(RefusesCmnd, NumberValidator):
     """Where the kind of applicant is not known yet: either a citizen ID or a tax code."""
 
     regex = ID_OR_TAX_CODE_PATTERN
     message = _("Enter a 12-digit citizen ID (CCCD) or a 10- or 13-digit tax code.")
     code = "invalid_id_number"
-    retired = r"[0-9]{9}"
-    retired_message = CMND_RETIRED
 
 
 validate_phone = PhoneValidator()
