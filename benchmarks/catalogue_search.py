@@ -5,7 +5,7 @@
 
 It creates a throwaway PostgreSQL database (its own, so that it never touches the dossier
 benchmark's), migrates it, imports N procedures built from the demo catalogue's national
-records (bulk, through ``services.import_records``), starts gunicorn on 127.0.0.1 and
+records (bulk, through ``services.importing.import_records``), starts gunicorn on 127.0.0.1 and
 measures over HTTP with keep-alive:
 
 - latency (p50/p95/p99) of ``GET /api/v1/procedures/?search=…`` for a mix of queries, the
@@ -203,12 +203,12 @@ def drop_database(url):
 def prepare_data(count):
     from django.db import connection
 
-    from procedures import demo
+    from demo import catalogue
     from procedures.importer import read_records
     from procedures.models import Procedure, RequiredDocument
-    from procedures.services import import_records
+    from procedures.services.importing import import_records
 
-    base = [record for path in demo.fixture_files() for record in read_records(path)]
+    base = [record for path in catalogue.fixture_files() for record in read_records(path)]
     records = [variant(base[i % len(base)], i, len(base)) for i in range(count)]
     started = time.perf_counter()
     summary = import_records(records).summary()
@@ -352,7 +352,7 @@ def table_rows(setup, stats, options, support):
             f"bare view {bare['rps']:.1f} req/s",
         ),
         support.row(
-            "Catalogue import (`services.import_records`, all or nothing, bulk)",
+            "Catalogue import (`services.importing.import_records`, all or nothing, bulk)",
             f"{options.procedures:,} national records → {setup['documents']:,} documents",
             f"{setup['import_seconds']:.1f} s",
             "—",

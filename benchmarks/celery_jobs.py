@@ -46,7 +46,7 @@ def main():
 def _sweeps(now):
     """{name: (seconds, reminders owed, peak MiB)}, then the due-soon sweep once more with
     everything already owed."""
-    from dossiers import reminders
+    from dossiers.messaging import reminders
     from dossiers.models import Reminder
 
     Reminder.objects.all().delete()
@@ -79,7 +79,7 @@ def _roll_ups(today):
     from django.db import connection
 
     from dossiers.models import DailyStat, MonthlyStat, RollupState
-    from dossiers.statistics import nightly_roll_up, roll_up
+    from dossiers.reporting.rollup import nightly_roll_up, roll_up
 
     with connection.cursor() as cursor:
         for model in (DailyStat, MonthlyStat, RollupState):
@@ -105,7 +105,8 @@ def _roll_ups(today):
 def _year_report(today, rounds):
     from django.db import connection
 
-    from dossiers.statistics import day_bounds, on_time_report
+    from dossiers.reporting.counting import day_bounds
+    from dossiers.reporting.on_time import on_time_report
 
     year_first = today.replace(month=1, day=1)
     start, end = day_bounds(year_first, today)
@@ -154,19 +155,19 @@ def _rows(total, sweeps, roll_ups, report):
             "—",
         ),
         support.row(
-            "Roll-up of the whole history from empty tables (`statistics.roll_up`)",
+            "Roll-up of the whole history from empty tables (`rollup.roll_up`)",
             f"{data}; {roll_ups['rows']:,} DailyStat rows, {roll_ups['months']:,} MonthlyStat rows",
             f"{roll_ups['year']:.1f} s",
             "— (goal ≤ 30 s)",
         ),
         support.row(
-            "Nightly roll-up (`statistics.nightly_roll_up`: the last three days again)",
+            "Nightly roll-up (`rollup.nightly_roll_up`: the last three days again)",
             f"{data}; {roll_ups['nightly_rows']:,} DailyStat rows",
             f"{roll_ups['nightly']:.2f} s",
             "— (goal ≤ 30 s)",
         ),
         support.row(
-            "On-time report by unit, 1 Jan → today (`statistics.on_time_report`: whole months "
+            "On-time report by unit, 1 Jan → today (`on_time.on_time_report`: whole months "
             "from MonthlyStat, the other days from DailyStat, today live)",
             f"{data}, {report['received']:,} received in the period, {report['units']} units",
             f"{report['report']} ({report['rounds']} rounds)",

@@ -7,7 +7,7 @@ raw SQL aggregate, measured in the same run.
 It expects the database that ``benchmarks/generate_data.py`` fills (1,000,000 dossiers by
 default) and:
 
-1. rolls the statistics up with ``dossiers.statistics.roll_up`` from the first receipt to
+1. rolls the statistics up with ``dossiers.reporting.rollup.roll_up`` from the first receipt to
    yesterday (timed), as the nightly task keeps them, then ANALYZEs;
 2. starts gunicorn on 127.0.0.1 and a spare port and signs the demo leader (``lanhdao``)
    in with a session written to the database;
@@ -82,13 +82,13 @@ def prepare(options):
     from django.utils import timezone
 
     from dossiers.models import DailyStat, Dossier
-    from dossiers.statistics import _first_activity, roll_up
+    from dossiers.reporting.rollup import first_activity, roll_up
 
     dossiers = Dossier.objects.count()
     if not dossiers:
         raise SystemExit("No dossiers: run benchmarks/generate_data.py first.")
     today = timezone.localdate()
-    first_day = _first_activity(Dossier.objects.all(), today)
+    first_day = first_activity(Dossier.objects.all(), today)
     roll_up_seconds = None
     if not options.no_roll_up:
         started = time.perf_counter()
@@ -151,7 +151,7 @@ def measure(base, setup, options):
 
 
 def raw_bounds(first, last):
-    from dossiers.statistics import day_bounds
+    from dossiers.reporting.counting import day_bounds
 
     start, end = day_bounds(first, last)
     return {"start": start, "end": end}
@@ -183,7 +183,7 @@ def check_totals(first, last, bounds):
     from django.db import connection, transaction
 
     from core.models import User
-    from reform_index.dashboard import dashboard_figures
+    from dashboard.selectors import dashboard_figures
 
     cache.clear()
     with transaction.atomic():
@@ -209,7 +209,8 @@ def cold_seconds(first, last, rounds=3):
     from django.core.cache import cache
 
     from core.models import User
-    from reform_index.dashboard import dashboard_figures, dashboard_payload
+    from dashboard.payload import dashboard_payload
+    from dashboard.selectors import dashboard_figures
 
     samples = []
     for _round in range(rounds):
@@ -226,7 +227,8 @@ def dashboard_queries(first, last):
     from django.test.utils import CaptureQueriesContext
 
     from core.models import User
-    from reform_index.dashboard import dashboard_figures, dashboard_payload
+    from dashboard.payload import dashboard_payload
+    from dashboard.selectors import dashboard_figures
 
     user = User.objects.get(username=LEADER)
     with CaptureQueriesContext(connection) as captured:
@@ -239,7 +241,7 @@ def transparency_seconds(today):
     the days before today kept (the page itself keeps the whole for five minutes)."""
     from django.core.cache import cache
 
-    from reform_index.transparency import _transparency
+    from dashboard.transparency import _transparency
 
     cache.clear()
     samples = []
@@ -319,7 +321,7 @@ def table_rows(setup, results, stats, options):
             "—",
         ),
         support.row(
-            "Transparency figures of the year (`reform_index.transparency`), in-process",
+            "Transparency figures of the year (`dashboard.transparency`), in-process",
             data,
             f"from scratch {scratch:,.0f} ms; with the days before today kept {kept:,.0f} ms",
             "—",

@@ -84,15 +84,14 @@ def prepare():
     from django.db import connection
     from rest_framework.authtoken.models import Token
 
-    from core import demo as core_demo
     from core.models import User
-    from procedures import demo as procedures_demo
+    from demo import catalogue, town
     from procedures.models import Procedure
 
     if not User.objects.filter(username=DESK_OFFICER).exists():
-        core_demo.seed(print)
+        town.seed(print)
     if not Procedure.objects.published().exists():
-        procedures_demo.seed(print)
+        catalogue.seed(print)
     with connection.cursor() as cursor:
         support.create_bare_insert_table(cursor)
     officer = User.objects.get(username=DESK_OFFICER)

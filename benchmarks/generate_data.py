@@ -5,26 +5,21 @@ dossiers over a year with their events, supplement requests, apologies and ratin
         [--url postgres://postgres@127.0.0.1:5432/onestop_bench] [--workers 2] [--reset]
 
 The database is created and migrated when missing. The rows come from the demo's generator
-(`dossiers.generator`), planned day by day; worker processes each take a slice of the days
+(`demo.generator`), planned day by day; worker processes each take a slice of the days
 and stream it into PostgreSQL with COPY. Never part of `make test`.
 """
 
 import argparse
-import csv
-import io
 import multiprocessing
 import os
-import random
 import sys
 from contextlib import contextmanager
-from datetime import timedelta
 from time import perf_counter
 
 import support
 
 COPY_BATCH = 20_000  # dossiers per COPY round trip in a worker
 DAYS_PER_TASK = 7
-MICROSECOND = timedelta(microseconds=1)
 
 
 def main():
@@ -52,9 +47,8 @@ def _prepare(options):
     database already holds the requested dossiers."""
     from django.db import connection
 
-    from core import demo as core_demo
+    from demo import catalogue, town
     from dossiers.models import Dossier
-    from procedures import demo as procedures_demo
 
     with connection.cursor() as cursor:
         restore_parked_indexes(cursor)  # left behind by a run that died half-way
@@ -64,9 +58,9 @@ def _prepare(options):
         return False
     if existing:
         _truncate_dossiers()
-    core_demo.seed(_quiet)
-    procedures_demo.seed(_quiet)
-    added = _top_up_procedures(options.procedures, options.seed)
+    town.seed(_quiet)
+    catalogue.seed(_quiet)
+    added = catalogue.add_procedure_variants(options.procedures, options.seed)
     print(f"catalogue: {added:,} synthetic procedures added")
     return True
 
@@ -87,46 +81,6 @@ def _truncate_dossiers():
     print("dossier tables emptied")
 
 
-def _top_up_procedures(wanted, seed):
-    """Variants of the real procedures (same field, level, limits, fees) up to `wanted`
-    published procedures, each with its first version."""
-    from django.db import transaction
-
-    from procedures.models import Procedure, ProcedureVersion
-    from procedures.services import terms_snapshot
-
-    real = list(Procedure.objects.published().select_related("field").order_by("code"))
-    missing = wanted - len(real)
-    if missing <= 0:
-        return 0
-    rng = random.Random(seed)
-    variants = []
-    for n in range(missing):
-        base = rng.choice(real)
-        variant = Procedure(
-            code=f"{base.code}.B{n:05d}",
-            name=f"{base.name} (trường hợp {n + 2})",
-            field=base.field,
-            level=base.level,
-            time_limit_amount=base.time_limit_amount,
-            time_limit_unit=base.time_limit_unit,
-            same_day_cutoff=base.same_day_cutoff,
-            channel_terms=base.channel_terms,
-            fee_amount=base.fee_amount,
-            online_level=base.online_level,
-            published=True,
-        )
-        variant.search_text = variant.build_search_text()
-        variants.append(variant)
-    with transaction.atomic():
-        created = Procedure.objects.bulk_create(variants, batch_size=1000)
-        versions = [
-            ProcedureVersion(procedure=p, number=1, snapshot=terms_snapshot(p)) for p in created
-        ]
-        ProcedureVersion.objects.bulk_create(versions, batch_size=1000)
-    return len(created)
-
-
 # --- the dossiers, in parallel -------------------------------------------------------------
 
 
@@ -135,7 +89,9 @@ def _load_dossiers(options, started):
     from django.utils import timezone
 
     from core.selectors import build_working_calendar
-    from dossiers.generator import DossierGenerator, plan_days, world_from_database
+    from demo.generator.days import plan_days
+    from demo.generator.filings import DossierGenerator
+    from demo.generator.from_database import world_from_database
 
     now = timezone.now()
     world = world_from_database(build_working_calendar(), seed=options.seed)
@@ -274,8 +230,10 @@ def _open_worker(url):
 
 
 def _run_task(task):
+    from demo.generator.copy_rows import CopyTables
+
     generator = _GENERATOR_CLASS(_WORLD, task["now"], seed=task["seed"])
-    tables = _Tables()
+    tables = CopyTables()
     next_id, events, copying = task["first_id"], 0, 0.0
     started = perf_counter()
     for dossier in generator.generate_days(task["days"], task["online_total"]):
@@ -301,117 +259,17 @@ def _timed(function, *args):
     return perf_counter() - started
 
 
-class _Copy:
-    """Rows of one table as CSV for COPY. csv (in C) does the quoting; PostgreSQL reads an
-    unquoted empty value as NULL, except in the text columns (never NULL here), which
-    FORCE_NOT_NULL keeps as empty strings."""
-
-    def __init__(self, model, names):
-        fields = {field.attname: field for field in model._meta.concrete_fields}
-        self.table = model._meta.db_table
-        self.columns = [fields[name].column for name in names]
-        self.texts = [
-            fields[name].column
-            for name in names
-            if fields[name].get_internal_type() in TEXT_TYPES and not fields[name].null
-        ]
-        # Intervals are the only values whose str() PostgreSQL does not read.
-        self.durations = [
-            i for i, name in enumerate(names) if fields[name].get_internal_type() == "DurationField"
-        ]
-        self._reset()
-
-    def _reset(self):
-        self.buffer = io.StringIO()
-        self.writer = csv.writer(self.buffer, lineterminator="\n")
-        self.rows = 0
-
-    def add(self, values):
-        for i in self.durations:
-            if values[i] is not None:
-                values[i] = f"{values[i] // MICROSECOND} microseconds"
-        self.writer.writerow(values)
-        self.rows += 1
-
-    def copy(self, cursor):
-        if not self.rows:
-            return
-        self.buffer.seek(0)
-        options = "FORMAT csv"
-        if self.texts:
-            options += f", FORCE_NOT_NULL ({_quoted(self.texts)})"
-        cursor.copy_expert(
-            f'COPY "{self.table}" ({_quoted(self.columns)}) FROM STDIN WITH ({options})',
-            self.buffer,
-        )
-        self._reset()
-
-
-class _Tables:
-    """The COPY buffers of a worker. Column orders come from the generator's dicts, which
-    fill the same keys in the same order for every dossier."""
-
-    def __init__(self):
-        self.dossiers = None
-
-    def add(self, pk, dossier):
-        if self.dossiers is None:
-            self._start(dossier)
-        self.dossiers.add([pk, *dossier.fields.values()])
-        for event in dossier.events:
-            self.events.add([pk, *event.values()])
-        for row in dossier.supplements:
-            self.supplements.add([pk, *row.values()])
-        if dossier.apology:
-            self.apologies.add([pk, *dossier.apology.values()])
-        if dossier.rating:
-            self.ratings.add([pk, *dossier.rating.values()])
-
-    def _start(self, sample):
-        from dossiers.generator import APOLOGY_KEYS, RATING_KEYS, SUPPLEMENT_KEYS
-        from dossiers.models import Apology, Dossier, DossierEvent, Rating, SupplementRequest
-
-        self.dossiers = _Copy(Dossier, ["id", *sample.fields])
-        self.events = _Copy(DossierEvent, ["dossier_id", *sample.events[0]])
-        self.supplements = _Copy(SupplementRequest, ["dossier_id", *SUPPLEMENT_KEYS])
-        self.apologies = _Copy(Apology, ["dossier_id", *APOLOGY_KEYS])
-        self.ratings = _Copy(Rating, ["dossier_id", *RATING_KEYS])
-
-    def copy(self, connection):
-        if self.dossiers is None:
-            return
-        with connection.cursor() as cursor:
-            for table in (
-                self.dossiers,
-                self.events,
-                self.supplements,
-                self.apologies,
-                self.ratings,
-            ):
-                table.copy(cursor)
-        connection.commit()
-
-
-TEXT_TYPES = {"CharField", "TextField", "EmailField", "SlugField"}
-
-
-def _quoted(columns):
-    return ", ".join(f'"{column}"' for column in columns)
-
-
 def _finish(url, sequences):
     """The desks' daily sequences at their last number, the id sequence after the last
     dossier, and fresh planner statistics."""
     import psycopg2
 
-    from dossiers.models import DailySequence, Dossier
+    from demo.generator.copy_rows import copy_sequences
+    from dossiers.models import Dossier
 
     connection = psycopg2.connect(url)
     with connection, connection.cursor() as cursor:
-        rows = _Copy(DailySequence, ["unit_id", "day", "last"])
-        for (unit, day), last in sequences.items():
-            rows.add([unit, day, last])
-        rows.copy(cursor)
+        copy_sequences(cursor, sequences)
         table = Dossier._meta.db_table
         cursor.execute(
             f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "

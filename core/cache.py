@@ -62,6 +62,8 @@ class RedisCacheClient(redis.RedisCacheClient):
         self._clients = {}
 
     def get_client(self, key=None, *, write=False):
+        # Private, but the only way to know which pool (server) the call goes to without
+        # building a client; tests/core/test_cache.py checks its signature.
         index = self._get_connection_pool_index(write)
         if index not in self._clients:
             self._clients[index] = super().get_client(key, write=write)
@@ -93,8 +95,9 @@ class RedisCache(redis.RedisCache):
 
     def __init__(self, server, params):
         super().__init__(server, {**params, "OPTIONS": _with_timeouts(params.get("OPTIONS", {}))})
-        # Django offers no public setting for the client class; tests/core/test_cache.py
-        # fails if this private hook stops being used.
+        # Django offers no public setting for the client class (OPTIONS only reach the
+        # client's constructor); tests/core/test_cache.py fails if this private hook, or
+        # the ``_cache`` property built from it, changes.
         self._class = RedisCacheClient
         self._retry_at = 0.0
         self._lost_writes = False
@@ -120,6 +123,7 @@ class RedisCache(redis.RedisCache):
 
     def _drop_stale_entries(self):
         # make_key("*", version="*") is the pattern of every key this cache writes.
+        # ``_cache`` (private) is the only way to this cache's own client.
         self._cache.delete_matching(self.make_key("*", version="*"))
         self._lost_writes = False
         logger.warning("The cache (Redis) answers again; entries older than the outage dropped.")

@@ -21,9 +21,6 @@ class UnitQuerySet(models.QuerySet):
         """The unit and everything below it, at any depth."""
         return self.filter(path__startswith=unit.path)
 
-    def children_of(self, unit):
-        return self.filter(parent=unit)
-
 
 class Unit(models.Model):
     """An administrative unit or agency. Units form a tree of any depth, so the portal

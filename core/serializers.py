@@ -15,31 +15,41 @@ FIRST_YEAR, LAST_YEAR = 2000, 2100
 # The two bases explain themselves in comments, not docstrings: drf-spectacular would
 # publish a base's docstring as the description of every serializer that has none.
 #
-# DRF deep-copies the declared fields for every instance, running each field's constructor
-# again; a shallow copy serves (see ``unbound_copies``).
+# DRF builds every instance's fields anew: a deep copy of the declared fields (running
+# each field's constructor again) and, for a ModelSerializer, the fields built from the
+# model (most of the cost of rendering one dossier). Neither changes while the process
+# runs, so both bases take DRF's public ``get_fields()`` once per class and hand each
+# instance unbound copies. Labels and messages stay lazy, so each request still gets its
+# language.
 class Serializer(serializers.Serializer):
     def get_fields(self):
-        return unbound_copies(self._declared_fields)
+        return _built_once(self, super().get_fields)
 
 
-# DRF's ModelSerializer builds its fields from the model anew for every instance (most of
-# the cost of rendering one dossier); the model does not change while the process runs, so
-# build them once per class and copy them. Labels and messages stay lazy, so each request
-# still gets its language.
 class ModelSerializer(serializers.ModelSerializer):
     def get_fields(self):
-        built = type(self).__dict__.get("_built_fields")
-        if built is None:
-            built = super().get_fields()
-            type(self)._built_fields = built
-        return unbound_copies(built)
+        return _built_once(self, super().get_fields)
+
+
+def _built_once(serializer, build):
+    """``build()`` the first time for the serializer's own class, then copies of that."""
+    cls = type(serializer)
+    built = cls.__dict__.get("_built_fields")
+    if built is None:
+        built = build()
+        cls._built_fields = built
+    return unbound_copies(built)
 
 
 def unbound_copies(fields):
     """Copies of never-bound fields for one serializer instance. Binding only sets a
     copy's own name and parent, so a shallow copy serves. A field holding other fields (a
     nested serializer, a list's child) is copied deeply, so that its children bind to the
-    copy."""
+    copy.
+
+    DRF promises neither; there is no public way to copy fields cheaply, so
+    tests/core/test_serializers.py fails if ``Field.bind`` starts touching anything else
+    or the holders stop keeping their fields in ``child``/``child_relation``."""
     return {name: _unbound_copy(field) for name, field in fields.items()}
 
 

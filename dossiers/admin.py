@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.selectors import get_working_calendar
 
-from . import selectors, services
+from . import selectors
 from .models import (
     Apology,
     Attachment,
@@ -21,8 +21,9 @@ from .models import (
     Status,
     SupplementRequest,
 )
-from .serializers import describe_working_time
-from .templatetags.dossier_tags import action_label, person
+from .services import transitions
+from .services.errors import TransitionError
+from .words import action_label, describe_working_time, person
 
 
 class ReadOnlyAdminMixin:
@@ -136,7 +137,7 @@ def _run_service(modeladmin, request, queryset, service, done):
     for dossier in queryset.select_related("handling_unit", "receiving_unit"):
         try:
             service(dossier, request.user)
-        except services.TransitionError as error:
+        except TransitionError as error:
             modeladmin.message_user(request, f"{dossier.code}: {error.message}", messages.ERROR)
         else:
             succeeded += 1
@@ -248,19 +249,27 @@ class DossierAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     @admin.action(description=_("Receive the selected dossiers"))
     def receive_selected(self, request, queryset):
         _run_service(
-            self, request, queryset, services.receive, gettext("%(count)s dossiers received.")
+            self, request, queryset, transitions.receive, gettext("%(count)s dossiers received.")
         )
 
     @admin.action(description=_("Transfer the selected dossiers to their next step"))
     def transfer_selected(self, request, queryset):
         _run_service(
-            self, request, queryset, services.transfer, gettext("%(count)s dossiers transferred.")
+            self,
+            request,
+            queryset,
+            transitions.transfer,
+            gettext("%(count)s dossiers transferred."),
         )
 
     @admin.action(description=_("Return the result of the selected dossiers"))
     def return_selected(self, request, queryset):
         _run_service(
-            self, request, queryset, services.return_result, gettext("%(count)s results returned.")
+            self,
+            request,
+            queryset,
+            transitions.return_result,
+            gettext("%(count)s results returned."),
         )
 
 

@@ -22,27 +22,24 @@ from core.pagination import EstimatedCountPagination
 from core.roles import Role
 from core.throttles import LookupThrottle
 
-from . import services
 from .filters import DossierFilter
 from .models import Dossier
 from .selectors import find_for_lookup
-from .serializers import (
+from .serializers.bodies import (
     ApologyRequestSerializer,
     CounterIntakeSerializer,
     DossierCreateSerializer,
-    DossierDetailSerializer,
-    DossierListSerializer,
-    EventSerializer,
-    LookupQuerySerializer,
     NoteSerializer,
     NoteWithFilesSerializer,
     OnlineFilingSerializer,
-    PublicDossierSerializer,
     RateSerializer,
     ReasonSerializer,
     TransferSerializer,
 )
-from .services import TransitionError
+from .serializers.dossier import DossierDetailSerializer, DossierListSerializer, EventSerializer
+from .serializers.lookup import LookupQuerySerializer, PublicDossierSerializer
+from .services import transitions
+from .services.errors import TransitionError
 from .workflow import Action
 
 
@@ -210,29 +207,31 @@ class DossierViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, GenericVi
         events = dossier.events.select_related("actor", "from_unit", "to_unit")
         return Response(EventSerializer(events, many=True).data)
 
-    receive = transition_endpoint(Action.RECEIVE, NoteSerializer, services.receive)
-    refuse = transition_endpoint(Action.REFUSE, ReasonSerializer, services.refuse)
+    receive = transition_endpoint(Action.RECEIVE, NoteSerializer, transitions.receive)
+    refuse = transition_endpoint(Action.REFUSE, ReasonSerializer, transitions.refuse)
     request_supplement = transition_endpoint(
-        Action.REQUEST_SUPPLEMENT, ReasonSerializer, services.request_supplement
+        Action.REQUEST_SUPPLEMENT, ReasonSerializer, transitions.request_supplement
     )
     supplement = transition_endpoint(
-        Action.SUPPLEMENT, NoteWithFilesSerializer, services.supplement
+        Action.SUPPLEMENT, NoteWithFilesSerializer, transitions.supplement
     )
-    transfer = transition_endpoint(Action.TRANSFER, TransferSerializer, services.transfer)
+    transfer = transition_endpoint(Action.TRANSFER, TransferSerializer, transitions.transfer)
     request_payment = transition_endpoint(
-        Action.REQUEST_PAYMENT, NoteSerializer, services.request_payment
+        Action.REQUEST_PAYMENT, NoteSerializer, transitions.request_payment
     )
     confirm_payment = transition_endpoint(
-        Action.CONFIRM_PAYMENT, NoteSerializer, services.confirm_payment
+        Action.CONFIRM_PAYMENT, NoteSerializer, transitions.confirm_payment
     )
-    resolve = transition_endpoint(Action.RESOLVE, NoteWithFilesSerializer, services.resolve)
-    return_result = transition_endpoint(Action.RETURN, NoteSerializer, services.return_result)
+    resolve = transition_endpoint(Action.RESOLVE, NoteWithFilesSerializer, transitions.resolve)
+    return_result = transition_endpoint(Action.RETURN, NoteSerializer, transitions.return_result)
     request_withdrawal = transition_endpoint(
-        Action.REQUEST_WITHDRAWAL, ReasonSerializer, services.request_withdrawal
+        Action.REQUEST_WITHDRAWAL, ReasonSerializer, transitions.request_withdrawal
     )
-    stop = transition_endpoint(Action.STOP, ReasonSerializer, services.stop)
-    apologize = transition_endpoint(Action.APOLOGIZE, ApologyRequestSerializer, services.apologize)
-    rate = transition_endpoint(Action.RATE, RateSerializer, services.rate)
+    stop = transition_endpoint(Action.STOP, ReasonSerializer, transitions.stop)
+    apologize = transition_endpoint(
+        Action.APOLOGIZE, ApologyRequestSerializer, transitions.apologize
+    )
+    rate = transition_endpoint(Action.RATE, RateSerializer, transitions.rate)
 
 
 # --- the public lookup ----------------------------------------------------------------------

@@ -1,7 +1,6 @@
 """Reads with business meaning: the desk's queues. Every one starts from
 ``Dossier.objects.visible_to(user)`` and filters and counts in SQL."""
 
-import uuid
 from datetime import timedelta
 
 from django.conf import settings
@@ -17,7 +16,6 @@ from procedures.models import Procedure
 from .models import (
     CLOCK_RUNNING_STATUSES,
     Dossier,
-    HeldUpload,
     Status,
     service_unit,
 )
@@ -119,18 +117,3 @@ def find_for_lookup(code, phone):
     if dossier is None or normalise_phone(dossier.applicant_phone) != normalise_phone(phone):
         return None
     return dossier
-
-
-def fresh_held_uploads(owner, keys, now=None):
-    """{key: HeldUpload} of ``owner``'s uploads among ``keys`` (as posted by a form: any
-    text) still within their holding time; anyone else's key finds nothing."""
-    wanted = set()
-    for key in keys:
-        try:
-            wanted.add(uuid.UUID(str(key)))
-        except ValueError:
-            continue
-    if not wanted:
-        return {}
-    held = HeldUpload.objects.fresh(now or timezone.now()).filter(owner=owner, pk__in=wanted)
-    return {str(item.pk): item for item in held}

@@ -12,7 +12,7 @@ from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
-from procedures.templatetags.catalogue import format_number
+from procedures.words import format_number
 
 READ_CHUNK = 64 * 1024
 # Types that are zip archives inside (DOCX, and XLSX or ODT should the allowlist grow).

@@ -1,9 +1,8 @@
-from .views import accounts, citizen, desk, printing
+from .views import citizen, desk, printing
 
 app_name = "dossiers"
 
 urlpatterns = [
-    *accounts.urlpatterns,
     *citizen.urlpatterns,
     *desk.urlpatterns,
     *printing.urlpatterns,

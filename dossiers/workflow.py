@@ -1,9 +1,12 @@
 """The dossier lifecycle on one screen (DESIGN §3.3).
 
-Every action names the statuses it may start from, the status it leads to, who may take it
-and from which side of the desk. Services consult this table; nothing else assigns a status.
+Every action names the statuses it may start from (none for the two that create a dossier),
+the status it leads to (or the few it chooses among, or SAME), who may take it and from
+which side of the desk. The services write a dossier's status in one place, from this
+table; nothing else assigns it.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -47,11 +50,35 @@ class Action(StrEnum):
     RATE = "rate"
 
 
+class _Same:
+    """The target of an action that keeps the dossier's status (an apology, a rating)."""
+
+    def __repr__(self):
+        return "SAME"
+
+
+SAME = _Same()
+
+
 @dataclass(frozen=True)
 class Rule:
+    """``sources``: the statuses the action starts from; none for an action that creates
+    the dossier. ``targets``: the status it leads to, or the few ``choose`` picks among,
+    or ``{SAME}``. ``roles``: who may take it (and from which side, see ``_acts_for_side``)."""
+
     sources: frozenset
-    target: Status | None  # None: the status does not change (supplement, apology, rating)
+    targets: frozenset
     roles: frozenset
+    choose: Callable | None = None
+
+    def __post_init__(self):
+        several = len(self.targets) > 1
+        if several != (self.choose is not None) or (SAME in self.targets and several):
+            raise ValueError("A rule has one target, or several and a function choosing.")
+
+    @property
+    def creates(self):
+        return not self.sources
 
 
 DESK_ROLES = frozenset({Role.DESK_OFFICER})
@@ -59,12 +86,24 @@ HANDLING_ROLES = frozenset({Role.SPECIALIST, Role.UNIT_LEADER})
 APPLICANT_ROLES = frozenset({Role.CITIZEN, Role.DESK_OFFICER})
 
 
-def _rule(sources, target, roles):
-    return Rule(frozenset(sources), target, frozenset(roles))
+def _rule(sources, target, roles, choose=None):
+    targets = frozenset(target) if isinstance(target, set) else frozenset({target})
+    return Rule(frozenset(sources), targets, frozenset(roles), choose)
+
+
+def back_to_requester(request):
+    """Where the applicant's supplement sends the dossier: back to where ``request`` came
+    from, handling (5→4) when it was asked during handling, the desk's check (5→1) when it
+    was asked before receipt."""
+    return Status.IN_PROGRESS if request.during_handling else Status.SUBMITTED
 
 
 S = Status
 TRANSITIONS = {
+    # Creation: a dossier starts in the status its door leads to.
+    Action.FILE_ONLINE: _rule((), S.SUBMITTED, {Role.CITIZEN}),
+    # The desk receives a complete dossier on the spot: received at once, clock started.
+    Action.INTAKE: _rule((), S.RECEIVED, DESK_ROLES),
     Action.RECEIVE: _rule({S.SUBMITTED}, S.RECEIVED, DESK_ROLES),
     Action.REFUSE: _rule({S.SUBMITTED}, S.REFUSED, DESK_ROLES),
     # From the desk's check of an online filing (1→5) or during handling (4→5).
@@ -73,8 +112,12 @@ TRANSITIONS = {
         S.SUPPLEMENT_REQUESTED,
         DESK_ROLES | HANDLING_ROLES,
     ),
-    # Back to where the request came from: 5→1 before receipt, 5→4 during handling.
-    Action.SUPPLEMENT: _rule({S.SUPPLEMENT_REQUESTED}, None, APPLICANT_ROLES),
+    Action.SUPPLEMENT: _rule(
+        {S.SUPPLEMENT_REQUESTED},
+        {S.SUBMITTED, S.IN_PROGRESS},
+        APPLICANT_ROLES,
+        choose=back_to_requester,
+    ),
     # 2→4 hands the received dossier to the handling unit; 4→4 routes it on.
     Action.TRANSFER: _rule({S.RECEIVED, S.IN_PROGRESS}, S.IN_PROGRESS, DESK_ROLES | HANDLING_ROLES),
     Action.REQUEST_PAYMENT: _rule({S.IN_PROGRESS}, S.AWAITING_PAYMENT, DESK_ROLES | HANDLING_ROLES),
@@ -91,15 +134,32 @@ TRANSITIONS = {
     ),
     Action.APOLOGIZE: _rule(
         {S.RECEIVED, S.IN_PROGRESS, S.SUPPLEMENT_REQUESTED, S.AWAITING_PAYMENT},
-        None,
+        SAME,
         HANDLING_ROLES,
     ),
-    Action.RATE: _rule({S.RETURNED}, None, APPLICANT_ROLES),
+    Action.RATE: _rule({S.RETURNED}, SAME, APPLICANT_ROLES),
 }
 
 
-def allowed_from(action, status):
-    return status in TRANSITIONS[action].sources
+def next_status(action, status, basis=None):
+    """The status ``action`` leads to from ``status``. ``basis`` is what a rule with
+    several targets chooses by: for a supplement, the request it answers."""
+    rule = TRANSITIONS[action]
+    if rule.targets == {SAME}:
+        return status
+    if rule.choose is None:
+        (target,) = rule.targets
+        return target
+    target = rule.choose(basis)
+    if target not in rule.targets:
+        raise ValueError(f"{action} cannot lead to {target}.")
+    return target
+
+
+def may_create(action, user):
+    """``user`` may create a dossier by ``action`` (filing online, intake at the counter)."""
+    rule = TRANSITIONS[action]
+    return rule.creates and (user.is_superuser or user.has_role(*rule.roles))
 
 
 def available_actions(dossier, user):

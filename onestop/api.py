@@ -8,7 +8,7 @@ from rest_framework.views import APIView
 
 from core.api import DeadlinePreviewView, TokenView
 from dossiers.api import DossierLookupView, DossierViewSet
-from dossiers.reports import OnTimeReportView
+from dossiers.reporting.api import OnTimeReportView
 from procedures.api import FieldViewSet, ProcedureViewSet
 from reform_index.api import AssessmentViewSet, InspectionViewSet, ScorecardViewSet
 

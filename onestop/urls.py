@@ -3,6 +3,7 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
+from core.accounts.urls import account_urls
 from procedures.urls import kiosk_urlpatterns
 
 from . import views
@@ -16,8 +17,9 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("procedures/", include("procedures.urls")),
     path("kiosk/", include((kiosk_urlpatterns, "kiosk"))),
+    path("accounts/", include(account_urls(citizen_home="dossiers:mine"))),
     path("", include("dossiers.urls")),
-    path("", include("reform_index.urls_dashboard")),
+    path("", include("dashboard.urls")),
     path("reform-index/", include("reform_index.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include("onestop.api")),

@@ -8,9 +8,9 @@ from django.forms import BaseInlineFormSet, Textarea
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from . import services
 from .models import Field, Procedure, ProcedureVersion, RequiredDocument, WorkflowStep
-from .templatetags.catalogue import time_limit_words
+from .services import publishing
+from .words import time_limit_words
 
 _COMPACT_TEXT = {
     models.TextField: {"widget": Textarea(attrs={"rows": 2, "cols": 40})},
@@ -36,7 +36,7 @@ class FieldAdmin(admin.ModelAdmin):
         super().save_model(request, obj, form, change)
         if change and "name" in form.changed_data:
             # The field's name is part of its procedures' search text.
-            services.refresh_search_text(obj.procedures.all())
+            publishing.refresh_search_text(obj.procedures.all())
 
 
 class RequiredDocumentInline(admin.TabularInline):
@@ -82,7 +82,7 @@ class WorkflowStepInline(admin.TabularInline):
 
 
 class ProcedureVersionInline(admin.TabularInline):
-    """Versions are written at intake (services.current_version) and never edited."""
+    """Versions are written at intake (services.versions.current_version) and never edited."""
 
     model = ProcedureVersion
     extra = 0
@@ -164,14 +164,14 @@ class ProcedureAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Publish the selected procedures"), permissions=["change"])
     def publish(self, request, queryset):
-        self._report(request, services.set_published(queryset, True), published=True)
+        self._report(request, publishing.set_published(queryset, True), published=True)
 
     @admin.action(
         description=_("Withdraw the selected procedures from the public catalogue"),
         permissions=["change"],
     )
     def unpublish(self, request, queryset):
-        self._report(request, services.set_published(queryset, False), published=False)
+        self._report(request, publishing.set_published(queryset, False), published=False)
 
     def _report(self, request, count, *, published):
         if published:

@@ -11,10 +11,10 @@ from rest_framework.viewsets import ReadOnlyModelViewSet
 
 from core.throttles import AnonRateThrottle
 
+from .catalogue_cache import derived_from_catalogue
 from .filters import ProcedureFilter
 from .models import Field, Procedure, RequiredDocument, WorkflowStep
 from .serializers import FieldSerializer, ProcedureDetailSerializer, ProcedureListSerializer
-from .services import derived_from_catalogue
 
 # The code breaks ties, so that pages never repeat or skip a procedure.
 CATALOGUE_ORDER = ("field__order", "field__name", "name", "code")

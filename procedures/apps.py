@@ -38,8 +38,8 @@ class ProceduresConfig(AppConfig):
 
         from core.models import Unit
 
+        from .catalogue_cache import catalogue_changed
         from .models import Field, Procedure, RequiredDocument, WorkflowStep
-        from .services import catalogue_changed
 
         # Everything a procedure's terms are made of (a step names its unit by code).
         for model in (Field, Procedure, RequiredDocument, WorkflowStep, Unit):

@@ -1,5 +1,5 @@
 """Files of national procedure records: a JSON array (CATALOGUE_FORMAT.md) or its flat CSV,
-read into records for ``services.import_records`` and written back from the catalogue."""
+read into records for ``services.importing.import_records`` and written back from the catalogue."""
 
 import csv
 import io
@@ -12,7 +12,8 @@ from django.utils.translation import gettext as _
 from core.spreadsheets import csv_text, restore_row
 
 from .models import Procedure, RequiredDocument
-from .records import CSV_COLUMNS, procedure_record, procedure_row, record_from_row
+from .records.csv_rows import CSV_COLUMNS, procedure_row, record_from_row
+from .records.writing import procedure_record
 
 FORMATS = ("json", "csv")
 REQUIRED_CSV_COLUMNS = ("MATTHC", "TENTTHC")

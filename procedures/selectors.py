@@ -9,8 +9,8 @@ from django.db.models import Count, Q
 
 from core.models import Unit
 
+from .catalogue_cache import derived_from_catalogue
 from .models import Channel, Field, Procedure, RequiredDocument
-from .services import derived_from_catalogue
 
 _CHANNEL_ORDER = {channel: position for position, channel in enumerate(Channel.values)}
 

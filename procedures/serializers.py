@@ -10,9 +10,9 @@ from core.models import Unit
 from core.workdays import LimitUnit
 
 from .models import Field, Level, OnlineLevel, Procedure, RequiredDocument, WorkflowStep
-from .records import plain_number
+from .records.amounts import plain_number
 from .selectors import to_decimal
-from .templatetags.catalogue import time_limit_words
+from .words import time_limit_words
 
 
 class TimeLimitSerializer(serializers.Serializer):

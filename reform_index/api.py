@@ -23,9 +23,11 @@ from rest_framework.viewsets import GenericViewSet
 from core.parsers import BoundedJSONParser
 from core.throttles import AnonRateThrottle, UserRateThrottle
 
-from . import selectors, services
 from .filters import AssessmentFilter, InspectionFilter
-from .models import Assessment, ScorecardState
+from .models import Assessment, Inspection, Scorecard, ScorecardState
+from .selectors import results
+from .selectors.breakdown import assessment_breakdown, record_kinds_for
+from .selectors.tree import scorecard_tree, walk
 from .serializers import (
     AssessmentListSerializer,
     AssessmentUpdateSerializer,
@@ -39,6 +41,15 @@ from .serializers import (
     RankingSerializer,
     ScorecardDetailSerializer,
     ScorecardSerializer,
+)
+from .services import (
+    access,
+    appraisal,
+    computing,
+    criteria_io,
+    inspections,
+    lifecycle,
+    self_assessment,
 )
 
 MIME = {"json": "application/json; charset=utf-8", "csv": "text/csv; charset=utf-8"}
@@ -61,17 +72,17 @@ def refusals_as_api_errors():
     ``{"detail"}`` for an action not allowed now, or ``{field: [messages]}``."""
     try:
         yield
-    except services.NotAllowed as refusal:
+    except access.NotAllowed as refusal:
         raise PermissionDenied(refusal.message) from None
-    except services.Refused as refusal:
+    except access.Refused as refusal:
         if set(refusal.errors) == {"detail"}:
             raise NotNow(refusal.message) from None
         raise ValidationError(refusal.errors) from None
 
 
 class IndexViewSet(GenericViewSet):
-    # Anyone may read (what they see is scoped by the selectors); writing needs a login,
-    # then the services check the role.
+    # Anyone may read (what they see is scoped by the models' ``visible_to``); writing needs
+    # a login, then the services check the role.
     permission_classes = [permissions.IsAuthenticatedOrReadOnly]
     throttle_classes = [AnonRateThrottle, UserRateThrottle]
     pagination_class = IndexPagination
@@ -103,10 +114,10 @@ class ScorecardViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, IndexVi
     serializer_class = ScorecardSerializer
 
     def get_queryset(self):
-        return selectors.visible_scorecards(self.request.user).order_by("-year")
+        return Scorecard.objects.visible_to(self.request.user).order_by("-year")
 
     def detail_data(self, scorecard):
-        tree = selectors.scorecard_tree(scorecard)
+        tree = scorecard_tree(scorecard)
         return ScorecardDetailSerializer(scorecard, context={"tree": tree}).data
 
     @extend_schema(responses=ScorecardDetailSerializer)
@@ -121,8 +132,8 @@ class ScorecardViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, IndexVi
     @action(detail=True, methods=["get"], pagination_class=None)
     def ranking(self, request, year=None):
         scorecard = self.get_object()
-        previous = selectors.previous_published(scorecard)
-        rows = selectors.ranking(scorecard, previous)
+        previous = results.previous_published(scorecard)
+        rows = results.ranking(scorecard, previous)
         answer = {
             "year": scorecard.year,
             "state": scorecard.state,
@@ -138,7 +149,7 @@ class ScorecardViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, IndexVi
     def criteria(self, request, year=None):
         """Every criterion in tree order, each naming its parent's code."""
         scorecard = self.get_object()
-        nodes = selectors.walk(selectors.scorecard_tree(scorecard))
+        nodes = walk(scorecard_tree(scorecard))
         return Response(CriteriaSerializer({"year": scorecard.year, "results": nodes}).data)
 
     @extend_schema(
@@ -155,7 +166,7 @@ class ScorecardViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, IndexVi
         query = ExportQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
         fmt = query.validated_data["format"]
-        response = HttpResponse(services.export_criteria(scorecard, fmt), content_type=MIME[fmt])
+        response = HttpResponse(criteria_io.export_criteria(scorecard, fmt), content_type=MIME[fmt])
         response["Content-Disposition"] = f'attachment; filename="tieu-chi-{scorecard.year}.{fmt}"'
         return response
 
@@ -175,9 +186,9 @@ class ScorecardViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, IndexVi
         self._require_manager(request.user)
         body = ImportSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        content = body.validated_data["file"].read(services.MAX_IMPORT_BYTES + 1)
+        content = body.validated_data["file"].read(criteria_io.MAX_IMPORT_BYTES + 1)
         with refusals_as_api_errors():
-            imported = services.import_criteria(
+            imported = criteria_io.import_criteria(
                 scorecard, request.user, content, body.validated_data["format"]
             )
         return Response({"imported": imported})
@@ -191,32 +202,32 @@ class ScorecardViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, IndexVi
         body = CopySerializer(data=request.data)
         body.is_valid(raise_exception=True)
         with refusals_as_api_errors():
-            created = services.copy_scorecard(scorecard, actor=request.user, **body.validated_data)
+            created = lifecycle.copy_scorecard(scorecard, actor=request.user, **body.validated_data)
         return Response(self.detail_data(created), status=status.HTTP_201_CREATED)
 
     @staticmethod
     def _require_manager(user):
-        if not services.can_manage(user):
+        if not access.can_manage(user):
             raise PermissionDenied(_("Only reform index officers can change criteria."))
 
     open_self_assessment = scorecard_action(
         "open-self-assessment",
-        services.open_self_assessment,
+        lifecycle.open_self_assessment,
         "Open the self-assessment: every scored unit gets its assessment.",
     )
     open_appraisal = scorecard_action(
         "open-appraisal",
-        services.open_appraisal,
+        lifecycle.open_appraisal,
         "Close the self-assessment and open the appraisal.",
     )
     publish = scorecard_action(
         "publish",
-        services.publish,
+        lifecycle.publish,
         "Publish (leaders): freeze every unit's total, rank and grade.",
     )
     compute = scorecard_action(
         "compute",
-        services.compute_scorecard,
+        computing.compute_scorecard,
         "Recompute every unit's automatic criteria now (index officers).",
     )
 
@@ -251,7 +262,7 @@ class AssessmentViewSet(mixins.ListModelMixin, IndexViewSet):
     def scorecard(self):
         if not hasattr(self, "_scorecard"):
             self._scorecard = get_object_or_404(
-                selectors.visible_scorecards(self.request.user), year=self.kwargs["year"]
+                Scorecard.objects.visible_to(self.request.user), year=self.kwargs["year"]
             )
         return self._scorecard
 
@@ -260,7 +271,9 @@ class AssessmentViewSet(mixins.ListModelMixin, IndexViewSet):
             return Assessment.objects.none()
         scorecard = self.scorecard()
         if self.request.method in permissions.SAFE_METHODS:
-            assessments = selectors.visible_assessments(self.request.user, scorecard)
+            assessments = Assessment.objects.visible_to(self.request.user).filter(
+                scorecard=scorecard
+            )
         else:
             # Writes find any unit's assessment, so that the service can say why the
             # caller may not touch it (403) instead of pretending it does not exist.
@@ -268,8 +281,8 @@ class AssessmentViewSet(mixins.ListModelMixin, IndexViewSet):
         return assessments.select_related("unit", "scorecard").order_by("rank", "unit__code")
 
     def detail_data(self, assessment):
-        kinds = selectors.record_kinds_for(self.request.user, assessment)
-        return BreakdownSerializer(selectors.assessment_breakdown(assessment, kinds)).data
+        kinds = record_kinds_for(self.request.user, assessment)
+        return BreakdownSerializer(assessment_breakdown(assessment, kinds)).data
 
     @extend_schema(responses=BreakdownSerializer)
     def retrieve(self, request, year=None, unit_code=None):
@@ -289,12 +302,14 @@ class AssessmentViewSet(mixins.ListModelMixin, IndexViewSet):
         with refusals_as_api_errors():
             if state == ScorecardState.SELF_ASSESSMENT:
                 if "survey_score" in data:
-                    raise services.Refused(
+                    raise access.Refused(
                         _("The survey score is set during the appraisal."), field="survey_score"
                     )
-                services.save_self_assessment(assessment, request.user, data.get("scores", {}))
+                self_assessment.save_self_assessment(
+                    assessment, request.user, data.get("scores", {})
+                )
             elif state == ScorecardState.APPRAISAL:
-                services.save_appraisal(
+                appraisal.save_appraisal(
                     assessment,
                     request.user,
                     data.get("scores", {}),
@@ -302,18 +317,20 @@ class AssessmentViewSet(mixins.ListModelMixin, IndexViewSet):
                     set_survey="survey_score" in data,
                 )
             else:
-                raise services.Refused(_("This scorecard is not open for changes."))
+                raise access.Refused(_("This scorecard is not open for changes."))
         return Response(self.detail_data(assessment))
 
     submit = assessment_action(
-        "submit", services.submit_assessment, "Submit the self-assessment (the unit's leader)."
+        "submit",
+        self_assessment.submit_assessment,
+        "Submit the self-assessment (the unit's leader).",
     )
     appraise = assessment_action(
-        "appraise", services.appraise_assessment, "Close the unit's appraisal (index officers)."
+        "appraise", appraisal.appraise_assessment, "Close the unit's appraisal (index officers)."
     )
     compute = assessment_action(
         "compute",
-        services.compute_assessment,
+        computing.compute_assessment,
         "Recompute the unit's automatic criteria now (index officers).",
     )
 
@@ -329,19 +346,19 @@ class InspectionViewSet(
 
     def get_queryset(self):
         return (
-            selectors.visible_inspections(self.request.user)
+            Inspection.objects.visible_to(self.request.user)
             .select_related("unit")
             .order_by("-date", "-pk")
         )
 
     def check_permissions(self, request):
         super().check_permissions(request)
-        if request.method not in permissions.SAFE_METHODS and not services.can_manage(request.user):
+        if request.method not in permissions.SAFE_METHODS and not access.can_manage(request.user):
             raise PermissionDenied(_("Only reform index officers can record inspections."))
 
     def perform_create(self, serializer):
         with refusals_as_api_errors():
-            serializer.instance = services.save_inspection(
+            serializer.instance = inspections.save_inspection(
                 self.request.user, serializer.validated_data
             )
 
@@ -351,5 +368,5 @@ class InspectionViewSet(
         body = self.get_serializer(inspection, data=request.data, partial=True)
         body.is_valid(raise_exception=True)
         with refusals_as_api_errors():
-            services.save_inspection(request.user, body.validated_data, inspection=inspection)
+            inspections.save_inspection(request.user, body.validated_data, inspection=inspection)
         return Response(self.get_serializer(inspection).data)

@@ -1,7 +1,8 @@
 """The automatic metrics of the reform index: one unit's figures over a period, counted in
 SQL from the dossiers, the procedure catalogue and the inspections.
 
-The dossier metrics count exactly what the on-time report counts (``dossiers.statistics``),
+The dossier metrics count through the reporting package's one definition
+(``dossiers.reporting.counting``: the same querysets and conditions as the on-time report),
 so the index and the leaders' figures never disagree:
 
 - ``on_time_rate``: dossiers finished (resolved) in the period, early or on time / finished;
@@ -26,9 +27,8 @@ from django.db.models import Count, Exists, OuterRef, Q, Sum
 from django.db.models.functions import Coalesce
 
 from core.models import Unit
-from core.workdays import Verdict
-from dossiers.models import Channel, Dossier, Satisfaction
-from dossiers.statistics import day_bounds
+from dossiers.models import Dossier
+from dossiers.reporting import counting
 from procedures.models import Procedure, RequiredDocument
 
 from . import rules
@@ -122,45 +122,38 @@ def unit_members(units):
     return owners
 
 
-def _finished(first, last):
-    start, end = day_bounds(first, last)
-    return Dossier.objects.filter(
-        received_at__isnull=False, resolved_at__gte=start, resolved_at__lt=end
-    )
-
-
 class OnTimeRate(MetricDefinition):
     def base(self, first, last):
-        return _finished(first, last)
+        return counting.finished(first, last)
 
     def counted(self):
-        return Q(verdict__in=[Verdict.EARLY, Verdict.ON_TIME])
+        return counting.IN_TIME
 
 
 class OnlineShare(MetricDefinition):
     def base(self, first, last):
-        start, end = day_bounds(first, last)
-        return Dossier.objects.filter(received_at__gte=start, received_at__lt=end)
+        return counting.received(first, last)
 
     def counted(self):
-        return Q(channel=Channel.ONLINE)
+        return counting.ONLINE
 
 
 class SatisfactionShare(MetricDefinition):
     def base(self, first, last):
-        start, end = day_bounds(first, last)
+        # The dossiers behind the ratings of the period (a dossier has one rating).
+        start, end = counting.day_bounds(first, last)
         return Dossier.objects.filter(rating__rated_at__gte=start, rating__rated_at__lt=end)
 
     def counted(self):
-        return Q(rating__level__in=[Satisfaction.VERY_SATISFIED, Satisfaction.SATISFIED])
+        return Q(rating__level__in=counting.SATISFIED_LEVELS)
 
 
 class ApologyShare(MetricDefinition):
     def base(self, first, last):
-        return _finished(first, last).filter(verdict=Verdict.LATE)
+        return counting.finished(first, last).filter(counting.LATE)
 
     def counted(self):
-        return Q(apology_count__gt=0)
+        return counting.WITH_APOLOGY
 
 
 class PublishedProcedures(MetricDefinition):

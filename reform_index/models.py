@@ -7,12 +7,26 @@ from django.utils.translation import gettext_lazy as _
 
 from core.models import Unit
 
+from .roles import assessed_unit_id, sees_everything
+
 
 class ScorecardState(models.TextChoices):
     DRAFT = "draft", _("Draft")
     SELF_ASSESSMENT = "self_assessment", _("Self-assessment")
     APPRAISAL = "appraisal", _("Appraisal")
     PUBLISHED = "published", _("Published")
+
+
+class ScorecardQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """The one scoping rule for scorecards: published ones for everyone; unit leaders
+        also see those in progress; index officers, leaders and superusers see drafts
+        too."""
+        if sees_everything(user):
+            return self
+        if assessed_unit_id(user) is not None:
+            return self.exclude(state=ScorecardState.DRAFT)
+        return self.filter(state=ScorecardState.PUBLISHED)
 
 
 class Scorecard(models.Model):
@@ -42,6 +56,8 @@ class Scorecard(models.Model):
         related_name="+",
     )
     created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ScorecardQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("scorecard")
@@ -120,6 +136,21 @@ class AssessmentState(models.TextChoices):
     APPRAISED = "appraised", _("Appraised")
 
 
+class AssessmentQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """The one scoping rule for assessments: every unit's once its scorecard is
+        published, and always for index officers, leaders and superusers; a unit leader
+        also sees their own unit's while its scorecard is in progress."""
+        if sees_everything(user):
+            return self
+        published = models.Q(scorecard__state=ScorecardState.PUBLISHED)
+        unit_id = assessed_unit_id(user)
+        if unit_id is not None:
+            in_progress = ~models.Q(scorecard__state=ScorecardState.DRAFT)
+            return self.filter(published | models.Q(unit_id=unit_id) & in_progress)
+        return self.filter(published)
+
+
 class Assessment(models.Model):
     """One unit's assessment under a scorecard: its self-assessment and appraisal, and
     after publication its frozen total, rank and grade."""
@@ -138,6 +169,8 @@ class Assessment(models.Model):
     total = models.DecimalField(_("total"), max_digits=7, decimal_places=2, null=True, blank=True)
     rank = models.PositiveSmallIntegerField(_("rank"), null=True, blank=True)
     grade = models.CharField(_("grade"), max_length=60, blank=True)
+
+    objects = AssessmentQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("assessment")
@@ -207,6 +240,20 @@ class InspectionKind(models.TextChoices):
     UNANNOUNCED = "unannounced", _("Unannounced")
 
 
+class InspectionQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """The one scoping rule for inspections: published ones for everyone; all for
+        index officers, leaders and superusers; a unit leader also sees their own
+        unit's."""
+        if sees_everything(user):
+            return self
+        published = models.Q(published=True)
+        unit_id = assessed_unit_id(user)
+        if unit_id is not None:
+            return self.filter(published | models.Q(unit_id=unit_id))
+        return self.filter(published)
+
+
 class Inspection(models.Model):
     """A discipline inspection (kiểm tra công vụ) of a unit."""
 
@@ -221,6 +268,8 @@ class Inspection(models.Model):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+
+    objects = InspectionQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("inspection")

@@ -1,6 +1,7 @@
 """Serializers of the reform index API. Reads render the selectors' dataclasses; writes
 only parse the body, and the services decide."""
 
+from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -16,6 +17,7 @@ from .models import (
     Scorecard,
     ScorecardState,
 )
+from .selectors.breakdown import DOSSIER, INSPECTION, PROCEDURE
 
 POINTS = {"max_digits": 7, "decimal_places": 2, "coerce_to_string": False}
 # On an answer a choice field changes nothing but the schema, which then names the values
@@ -152,9 +154,27 @@ class AssessmentListSerializer(serializers.Serializer):
     grade = serializers.CharField()
 
 
+# Where the API links each kind of record behind an automatic point: the desk's dossier
+# page, the public procedure page and the inspection in this API.
+RECORD_URLS = {
+    DOSSIER: "dossiers:desk-dossier",
+    PROCEDURE: "procedures:detail",
+    INSPECTION: "reform-index-inspection-detail",
+}
+
+
 class RecordLinkSerializer(serializers.Serializer):
+    """A record behind an automatic point (a selectors RecordLink) with its link."""
+
     label = serializers.CharField()
-    url = serializers.CharField(allow_null=True)
+    url = serializers.SerializerMethodField()
+
+    @extend_schema_field(serializers.CharField(allow_null=True))
+    def get_url(self, item):
+        try:
+            return reverse(RECORD_URLS[item.kind], args=[item.key])
+        except NoReverseMatch:
+            return None
 
 
 class RecordListSerializer(serializers.Serializer):

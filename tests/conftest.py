@@ -1,8 +1,11 @@
 import pytest
+import time_machine
 from django.conf import settings
 from django.core.cache import cache
 from django.utils import translation
 from rest_framework.test import APIClient
+
+from tests.world import NOW, build_world
 
 
 @pytest.fixture(autouse=True)
@@ -26,3 +29,17 @@ def _default_language():
 @pytest.fixture
 def api_client():
     return APIClient()
+
+
+@pytest.fixture
+def clock():
+    """Time stands at ``tests.world.NOW`` (Monday 09:00 in Hà Nội); move it with
+    ``clock.shift(…)`` or ``clock.move_to(…)``."""
+    with time_machine.travel(NOW, tick=False) as traveller:
+        yield traveller
+
+
+@pytest.fixture
+def world(db):
+    """The towns, their people and the catalogue of ``tests.world``."""
+    return build_world()

@@ -1,17 +1,15 @@
-"""How much working time a dossier has left, as staff and citizens say it:
-"còn 2 ngày 3 giờ", "quá hạn 1 ngày 2 giờ"."""
+"""Template filters of the dossier pages: how much working time a dossier has left, as
+staff and citizens say it ("còn 2 ngày 3 giờ", "quá hạn 1 ngày 2 giờ"), and the wording of
+dossiers/words.py."""
 
 from datetime import timedelta
 
 from django import template
 from django.conf import settings
-from django.utils.translation import gettext as _
 
 from core.roles import Role
-from core.selectors import get_working_calendar
-from dossiers import services
-from dossiers.serializers import describe_working_time
-from dossiers.workflow import ACTION_LABELS
+from dossiers import words
+from dossiers.services.clock import remaining_working_time
 
 register = template.Library()
 
@@ -20,21 +18,17 @@ def _open_remaining(dossier):
     """Working time left (negative when late) of a dossier whose clock matters, else None."""
     if dossier.is_final or dossier.resolved_at is not None:
         return None
-    return services.remaining_working_time(dossier)
+    return remaining_working_time(dossier)
 
 
 @register.filter
 def remaining(dossier):
     """ "còn 2 ngày 3 giờ" / "quá hạn 1 ngày 2 giờ"; empty before receipt and once
-    finished. A paused clock says so, since the time left is frozen."""
+    finished."""
     left = _open_remaining(dossier)
     if left is None:
         return ""
-    words = {"time": describe_working_time(left, get_working_calendar())}
-    text = _("late by %(time)s") % words if left < timedelta(0) else _("%(time)s left") % words
-    if dossier.paused_at is not None:
-        text = _("%(remaining)s (clock paused)") % {"remaining": text}
-    return text
+    return words.remaining_words(left, paused=dossier.paused_at is not None)
 
 
 @register.filter
@@ -56,15 +50,5 @@ def receives_at_counter(user):
     return user.is_superuser or user.has_role(Role.DESK_OFFICER)
 
 
-@register.filter
-def person(user):
-    """A staff member as Vietnamese write names: family name first ("Trần Thị Bình")."""
-    if user is None:
-        return ""
-    return f"{user.last_name} {user.first_name}".strip() or user.username
-
-
-@register.filter
-def action_label(action):
-    """What an event's action means in words ("Chuyển xử lý"); unknown ones as stored."""
-    return ACTION_LABELS.get(action, action)
+register.filter("person", words.person)
+register.filter("action_label", words.action_label)

@@ -16,11 +16,11 @@ from django.views.decorators.http import require_POST
 from core.roles import Role
 from core.throttles import page_throttled
 from procedures.models import Channel, Procedure
-from procedures.templatetags.catalogue import time_limit_words
 from procedures.views import paginate
+from procedures.words import time_limit_words
 
-from .. import selectors, services
-from ..forms import (
+from .. import selectors
+from ..forms.citizen import (
     FilingForm,
     LookupForm,
     RatingForm,
@@ -30,8 +30,10 @@ from ..forms import (
     receiving_units,
 )
 from ..models import Attachment, Dossier, Rating
-from ..serializers import mask_name
-from ..workflow import ACTION_LABELS, Action, available_actions
+from ..services import intake, transitions
+from ..services.errors import TransitionError
+from ..words import action_label, mask_name
+from ..workflow import Action, available_actions
 from .files import attachment_response
 
 MY_DOSSIERS_PAGE_SIZE = 20
@@ -97,10 +99,10 @@ def file_online(request, code):
     )
     if posted and form.is_valid():
         try:
-            dossier = services.file_online(
+            dossier = intake.file_online(
                 request.user, form.intake(), form.cleaned_data["receiving_unit"]
             )
-        except services.TransitionError as error:
+        except TransitionError as error:
             form.add_error(None, error.message)
         else:
             form.release_kept_uploads()
@@ -152,10 +154,7 @@ def my_dossiers(request):
 
 def timeline(dossier):
     """[(event, label)] in order; the page decides how much of each event to show."""
-    return [
-        (event, ACTION_LABELS.get(event.action, event.action))
-        for event in selectors.dossier_timeline(dossier)
-    ]
+    return [(event, action_label(event.action)) for event in selectors.dossier_timeline(dossier)]
 
 
 # The citizen's answers on the dossier page, by the workflow action that allows them.
@@ -207,7 +206,7 @@ def _answer(request, code, action, perform, done):
     if form.is_valid():
         try:
             perform(dossier, form)
-        except services.TransitionError as error:
+        except TransitionError as error:
             form.add_error(error.field if error.field in form.fields else None, error.message)
         else:
             messages.success(request, done)
@@ -220,7 +219,7 @@ def _answer(request, code, action, perform, done):
 def supplement(request, code):
     def perform(dossier, form):
         data = form.cleaned_data
-        services.supplement(dossier, request.user, note=data["note"], uploads=form.uploads())
+        transitions.supplement(dossier, request.user, note=data["note"], uploads=form.uploads())
 
     done = _("Thank you. The supplements were sent to the desk.")
     return _answer(request, code, Action.SUPPLEMENT, perform, done)
@@ -230,7 +229,7 @@ def supplement(request, code):
 @login_required
 def withdraw(request, code):
     def perform(dossier, form):
-        services.request_withdrawal(dossier, request.user, form.cleaned_data["reason"])
+        transitions.request_withdrawal(dossier, request.user, form.cleaned_data["reason"])
 
     done = _("Your withdrawal request was sent; the desk will confirm it.")
     return _answer(request, code, Action.REQUEST_WITHDRAWAL, perform, done)
@@ -241,7 +240,7 @@ def withdraw(request, code):
 def rate(request, code):
     def perform(dossier, form):
         data = form.cleaned_data
-        services.rate(dossier, request.user, data["level"], data["comment"].strip())
+        transitions.rate(dossier, request.user, data["level"], data["comment"].strip())
 
     done = _("Thank you for rating the service.")
     return _answer(request, code, Action.RATE, perform, done)

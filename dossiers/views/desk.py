@@ -21,7 +21,8 @@ from core.roles import STAFF_ROLES
 from procedures.views import paginate
 
 from .. import selectors
-from ..desk_forms import ACTION_FORMS, QUEUE_ACTIONS, DeskListForm, IntakeForm, procedure_label
+from ..forms.desk import DeskListForm, IntakeForm, procedure_label
+from ..forms.desk_actions import ACTION_FORMS, QUEUE_ACTIONS
 from ..models import Status
 from ..workflow import Action, available_actions, refusal_reason
 from .files import attachment_response

@@ -12,7 +12,19 @@ from django.utils.translation import gettext as _
 
 from procedures.views import paginate
 
-from .. import exports, printing
+from ..forms.desk import LogbookFilterForm
+from ..printing import official_forms
+from ..printing.logbook import (
+    LOGBOOK_FORM_NUMBER,
+    LOGBOOK_HEADINGS,
+    logbook_agency,
+    logbook_csv_response,
+    logbook_queryset,
+    logbook_rows,
+    logbook_xlsx_response,
+    this_month,
+)
+from ..printing.pdf import render_pdf
 
 LOGBOOK_PAGE_SIZE = 50
 
@@ -20,15 +32,15 @@ LOGBOOK_PAGE_SIZE = 50
 def _printable(request, code, form_slug):
     """(form, context) of a printable form; raises FormNotApplicable when the dossier has
     no such form (yet)."""
-    form = printing.FORMS.get(form_slug)
+    form = official_forms.FORMS.get(form_slug)
     if form is None:
         raise Http404(_("There is no such form."))
-    dossier = get_object_or_404(printing.printable_dossiers(request.user), code=code)
-    return form, printing.form_context(form, dossier, request)
+    dossier = get_object_or_404(official_forms.printable_dossiers(request.user), code=code)
+    return form, official_forms.form_context(form, dossier, request)
 
 
 def _not_applicable(request, code, form_slug, error):
-    context = {"form": printing.FORMS[form_slug], "code": code, "message": error.message}
+    context = {"form": official_forms.FORMS[form_slug], "code": code, "message": error.message}
     return render(request, "dossiers/print/not_applicable.html", context, status=404)
 
 
@@ -36,7 +48,7 @@ def _not_applicable(request, code, form_slug, error):
 def form_page(request, code, form):
     try:
         official_form, context = _printable(request, code, form)
-    except printing.FormNotApplicable as error:
+    except official_forms.FormNotApplicable as error:
         return _not_applicable(request, code, form, error)
     return render(request, official_form.template, context)
 
@@ -45,10 +57,10 @@ def form_page(request, code, form):
 def form_pdf(request, code, form):
     try:
         official_form, context = _printable(request, code, form)
-    except printing.FormNotApplicable as error:
+    except official_forms.FormNotApplicable as error:
         return _not_applicable(request, code, form, error)
     response = HttpResponse(
-        printing.render_pdf(official_form.template, context, request),
+        render_pdf(official_form.template, context, request),
         content_type="application/pdf",
     )
     filename = f"{official_form.slug}-{code}.pdf"
@@ -67,12 +79,12 @@ def _staff_only(request):
 def _logbook_filters(request):
     """(form, filters): the filter form and, when it is valid, its values. Until a filter
     is sent (a page number alone is none) the logbook shows the current month."""
-    fields = printing.LogbookFilterForm.base_fields
+    fields = LogbookFilterForm.base_fields
     if not any(name in request.GET for name in fields):
-        default = printing.this_month()
-        form = printing.LogbookFilterForm(user=request.user, initial=default)
+        default = this_month()
+        form = LogbookFilterForm(user=request.user, initial=default)
         return form, {**default, "status": "", "unit": None}
-    form = printing.LogbookFilterForm(request.GET, user=request.user)
+    form = LogbookFilterForm(request.GET, user=request.user)
     if not form.is_valid():
         return form, None
     return form, form.cleaned_data
@@ -84,19 +96,19 @@ def logbook(request):
     form, filters = _logbook_filters(request)
     context = {
         "filter_form": form,
-        "form_number": printing.LOGBOOK_FORM_NUMBER,
-        "headings": printing.LOGBOOK_HEADINGS,
-        "agency": printing.logbook_agency(request.user),
+        "form_number": LOGBOOK_FORM_NUMBER,
+        "headings": LOGBOOK_HEADINGS,
+        "agency": logbook_agency(request.user),
         "printed_at": timezone.now(),
         "query": request.GET.urlencode(),
     }
     if filters is not None:
-        rows = printing.logbook_queryset(request.user, **_queryset_filters(filters))
+        rows = logbook_queryset(request.user, **_queryset_filters(filters))
         page, notice = paginate(request, rows, LOGBOOK_PAGE_SIZE)
         context.update(
             page=page,
             page_notice=notice,
-            rows=list(printing.logbook_rows(page.object_list, start=page.start_index())),
+            rows=list(logbook_rows(page.object_list, start=page.start_index())),
             filters=filters,
         )
     return render(request, "dossiers/print/logbook.html", context)
@@ -111,7 +123,7 @@ def _export(request, write):
     form, filters = _logbook_filters(request)
     if filters is None:
         return JsonResponse(form.errors.get_json_data(), status=400)
-    rows = printing.logbook_queryset(request.user, **_queryset_filters(filters))
+    rows = logbook_queryset(request.user, **_queryset_filters(filters))
     return write(rows, _export_name(filters))
 
 
@@ -123,12 +135,12 @@ def _export_name(filters):
 
 @login_required
 def logbook_csv(request):
-    return _export(request, exports.logbook_csv_response)
+    return _export(request, logbook_csv_response)
 
 
 @login_required
 def logbook_xlsx(request):
-    return _export(request, exports.logbook_xlsx_response)
+    return _export(request, logbook_xlsx_response)
 
 
 urlpatterns = [

@@ -37,6 +37,8 @@ INSTALLED_APPS = [
     "procedures",
     "dossiers",
     "reform_index",
+    "dashboard",
+    "demo",
     "onestop",
 ]
 
@@ -117,7 +119,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-LOGIN_URL = "dossiers:login"
+LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
 
@@ -294,7 +296,7 @@ ONESTOP_UPLOAD_MAX_ENTRIES = env.int("ONESTOP_UPLOAD_MAX_ENTRIES", default=1000)
 # value, and how deep a JSON body may nest.
 ONESTOP_INPUT_MAX_LENGTH = env.int("ONESTOP_INPUT_MAX_LENGTH", default=2000)
 ONESTOP_JSON_MAX_DEPTH = env.int("ONESTOP_JSON_MAX_DEPTH", default=64)
-ONESTOP_SMS_BACKEND = env("ONESTOP_SMS_BACKEND", default="dossiers.sms.LoggingSmsBackend")
+ONESTOP_SMS_BACKEND = env("ONESTOP_SMS_BACKEND", default="core.sms.LoggingSmsBackend")
 # The desk's "due soon" list: dossiers whose due time is within this many working hours.
 ONESTOP_DUE_SOON_HOURS = env.int("ONESTOP_DUE_SOON_HOURS", default=8)
 # Memory each grouping step of the statistics roll-up may use before spilling to disk

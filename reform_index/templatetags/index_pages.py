@@ -1,16 +1,20 @@
 """Template helpers of the reform index pages: points and shares as Vietnamese readers
-write them, and the words that explain an automatic criterion's points."""
+write them, the words that explain an automatic criterion's points, and the pages the
+records behind them link to."""
 
 from dataclasses import dataclass
 from decimal import Decimal
 
 from django import template
+from django.urls import NoReverseMatch, reverse
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from .. import metrics, rules, selectors
+from .. import metrics, rules
 from ..models import Metric
+from ..roles import assessed_unit_id, sees_everything
+from ..selectors.breakdown import DOSSIER, INSPECTION, PROCEDURE
 
 register = template.Library()
 
@@ -52,10 +56,29 @@ def plain(value, places=2):
     return number_format(number)
 
 
+# The page each kind of record behind an automatic point links to: the desk's dossier page,
+# the public procedure page and the public inspection page.
+RECORD_PAGES = {
+    DOSSIER: "dossiers:desk-dossier",
+    PROCEDURE: "procedures:detail",
+    INSPECTION: "reform_index:inspection",
+}
+
+
+@register.filter
+def record_page(item):
+    """The page of a record behind an automatic point (a selectors RecordLink); "" when
+    that page is not mounted."""
+    try:
+        return reverse(RECORD_PAGES[item.kind], args=[item.key])
+    except NoReverseMatch:
+        return ""
+
+
 @register.filter
 def works_on_index(user):
     """True for the people the workspace is for (the sub-navigation shows its link)."""
-    return selectors.sees_everything(user) or bool(selectors.assessed_unit_id(user))
+    return sees_everything(user) or bool(assessed_unit_id(user))
 
 
 @register.filter
@@ -106,7 +129,7 @@ class Explanation:
 
 @register.filter
 def explain(node):
-    """The Explanation of an automatic leaf (a selectors TreeNode with its score)."""
+    """The Explanation of an automatic leaf (a ``selectors.tree.TreeNode`` with its score)."""
     score = node.score
     if score is None or score.computed_at is None:
         return Explanation("", _("Not computed yet."), node.rule_text)

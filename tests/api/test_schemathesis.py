@@ -6,7 +6,7 @@ business rule that ``tests.api.refusals`` names for that operation; the run ends
 summary of the operations covered and of the refusals seen (``tests/api/conftest.py``).
 
 The requests go to the WSGI application in this process, so they see the test database
-(the small world of ``tests.security.world``) and roll back with the test. Throttles are
+(the small world of ``tests.world``) and roll back with the test. Throttles are
 lifted: their 429s are tested in ``tests/security/test_throttles.py``.
 """
 
@@ -39,7 +39,7 @@ from tests.security.matrix import (
     SELF_ASSESSMENT_YEAR,
     add_reform_index,
 )
-from tests.security.world import PASSWORD, build_world
+from tests.world import PASSWORD, add_citizen_dossiers, build_world
 
 EXAMPLES_PER_OPERATION = 8
 # One identity per role (the matrix checks the other-unit twins' scoping).
@@ -82,9 +82,9 @@ def world_access(django_db_setup, django_db_blocker):
         patch.setattr(SimpleRateThrottle, "THROTTLE_RATES", NO_LIMITS)
         rates = {**django_settings.REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": NO_LIMITS}
         with override_settings(REST_FRAMEWORK=rates):
-            world = build_world()
+            world = add_citizen_dossiers(build_world())
             add_reform_index(world)
-            tokens = {role: token_for(world.users[role]) for role in FUZZ_ROLES if role != "anon"}
+            tokens = {role: token_for(world.roles[role]) for role in FUZZ_ROLES if role != "anon"}
             # After the test client's requests, which reconnect the closing on their way out.
             with connection_kept_open():
                 yield tokens, real_keys(world)
@@ -114,7 +114,7 @@ def real_keys(world):
             world.procedure.field.code,
         ],
         "year": [PUBLISHED_YEAR, DRAFT_YEAR, SELF_ASSESSMENT_YEAR],
-        "unit_code": [world.units["town"].code, world.units["other"].code],
+        "unit_code": [world.town.code, world.other_town.code],
         "id": list(Inspection.objects.values_list("pk", flat=True)),
     }
 

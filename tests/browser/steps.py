@@ -4,18 +4,16 @@ from types import SimpleNamespace
 
 from playwright.sync_api import expect
 
-from core.models import UnitKind
-from reform_index import services
-from tests.factories import UnitFactory
+from reform_index.services import lifecycle
 from tests.reform_index.conftest import appraise_all, build_tree, self_assess_all
 from tests.reform_index.factories import ScorecardFactory
-from tests.security.world import PASSWORD, build_world
+from tests.world import PASSWORD, add_citizen_dossiers, build_world
 
 # Loaded from the site like its own scripts: the Content Security Policy refuses inline ones.
 AXE = "/static/vendor/axe-core/axe.min.js"
 INDEX_YEAR = 2026
-# (A.1, A.2) appraised per ward: Lê Lợi comes first, Ngô Quyền second.
-POINTS = {"H26.45.01": (6, 4), "H26.45.02": (3, 2)}
+# (A.1, A.2) appraised per ward: Lê Lợi comes first, Ngô Quyền second, Cổ Đông third.
+POINTS = {"H26.45.01": (6, 4), "H26.45.02": (3, 2), "H26.45.03": (2, 1)}
 
 
 def log_in(page, shots, username):
@@ -28,23 +26,18 @@ def log_in(page, shots, username):
 
 
 def publish_index():
-    """The world's dossiers, two wards of the town, and the year's index published."""
-    world = build_world()
-    town = world.units["town"]
-    wards = [
-        UnitFactory(code=code, name=name, kind=UnitKind.WARD, parent=town)
-        for code, name in (("H26.45.01", "Phường Lê Lợi"), ("H26.45.02", "Phường Ngô Quyền"))
-    ]
+    """The world with its citizens' dossiers, and the year's index of its wards published."""
+    world = add_citizen_dossiers(build_world())
     people = SimpleNamespace(
-        wards=wards, officer=world.users["index"], leader=world.users["leader"]
+        wards=world.wards, index_officer=world.roles["index"], leader=world.roles["leader"]
     )
     scorecard = build_tree(ScorecardFactory(year=INDEX_YEAR, title="Chỉ số CCHC năm 2026"))
-    services.open_self_assessment(scorecard, people.officer)
+    lifecycle.open_self_assessment(scorecard, people.index_officer)
     self_assess_all(scorecard, people)
-    services.open_appraisal(scorecard, people.officer)
+    lifecycle.open_appraisal(scorecard, people.index_officer)
     appraise_all(scorecard, people, POINTS)
-    services.publish(scorecard, people.leader)
-    return wards
+    lifecycle.publish(scorecard, people.leader)
+    return world.wards
 
 
 def serious_violations(page):

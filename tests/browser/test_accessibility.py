@@ -5,7 +5,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.steps import INDEX_YEAR, publish_index, serious_violations
-from tests.security.world import BIRTH_REGISTRATION, birth_registration, build_units
+from tests.world import BIRTH_REGISTRATION, build_world
 
 pytestmark = pytest.mark.browser
 
@@ -31,7 +31,7 @@ INDEX_PAGES = [
 
 @pytest.fixture
 def catalogue():
-    birth_registration(build_units())
+    build_world()
 
 
 def check(page, shots, path):

@@ -7,17 +7,11 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from dossiers import services
+from core.sms import LoggingSmsBackend
 from dossiers.models import Dossier, Rating, Status
-from dossiers.sms import LoggingSmsBackend
-from tests.security.world import (
-    BIRTH_REGISTRATION,
-    birth_registration,
-    build_units,
-    build_users,
-    sample_pdf,
-    sample_png,
-)
+from dossiers.services import transitions
+from tests.samples import sample_pdf, sample_png
+from tests.world import BIRTH_REGISTRATION, build_world
 
 pytestmark = pytest.mark.browser
 
@@ -27,10 +21,7 @@ PASSWORD = "Lua-gao-2026"
 
 @pytest.fixture
 def town():
-    units = build_units()
-    users = build_users(units)
-    birth_registration(units)
-    return units, users
+    return build_world()
 
 
 def upload(name, mime, content):
@@ -106,13 +97,13 @@ def look_up(page, shots, code):
     shots(page, "public lookup")
 
 
-def desk_hands_back(code, users, units):
+def desk_hands_back(code, world):
     dossier = Dossier.objects.get(code=code)
-    desk, spec = users["desk"], users["spec"]
-    dossier = services.receive(dossier, desk)
-    dossier = services.transfer(dossier, desk, to_unit=units["town_justice"])
-    dossier = services.resolve(dossier, spec, note="Đã cấp giấy khai sinh")
-    return services.return_result(dossier, desk)
+    desk, spec = world.desk_officer, world.specialist
+    dossier = transitions.receive(dossier, desk)
+    dossier = transitions.transfer(dossier, desk, to_unit=world.justice)
+    dossier = transitions.resolve(dossier, spec, note="Đã cấp giấy khai sinh")
+    return transitions.return_result(dossier, desk)
 
 
 def rate(page, shots, code):
@@ -128,10 +119,10 @@ def rate(page, shots, code):
 
 
 def test_citizen_files_online_follows_and_rates(page, shots, town):
-    units, users = town
+    world = town
     find_the_procedure(page, shots)
     sign_up_on_the_way_to_filing(page, shots)
-    code = file_online(page, shots, units["town"])
+    code = file_online(page, shots, world.town)
 
     dossier = Dossier.objects.get(code=code)
     assert dossier.status == Status.SUBMITTED
@@ -141,7 +132,7 @@ def test_citizen_files_online_follows_and_rates(page, shots, town):
     ]
     look_up(page, shots, code)
 
-    assert desk_hands_back(code, users, units).status == Status.RETURNED
+    assert desk_hands_back(code, world).status == Status.RETURNED
     look_up(page, shots, code)
     rate(page, shots, code)
     assert Rating.objects.get(dossier__code=code).level == "very_satisfied"

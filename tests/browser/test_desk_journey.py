@@ -7,32 +7,25 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from dossiers import services
 from dossiers.models import Dossier, Status
+from dossiers.services import transitions
+from dossiers.services.intake import file_online
 from tests.browser.steps import log_in
-from tests.security.world import (
-    birth_registration,
-    build_units,
-    build_users,
-    intake,
-    pdf_upload,
-    png_upload,
-)
+from tests.samples import pdf_upload, png_upload
+from tests.world import build_world, intake_of
 
 pytestmark = pytest.mark.browser
 
 
 @pytest.fixture
 def filing():
-    units = build_units()
-    users = build_users(units)
-    procedure = birth_registration(units)
-    dossier = services.file_online(
-        users["citizen"],
-        intake(procedure, uploads=[pdf_upload(), png_upload()]),
-        units["town"],
+    world = build_world()
+    dossier = file_online(
+        world.citizen,
+        intake_of(world.procedure, uploads=[pdf_upload(), png_upload()]),
+        world.town,
     )
-    return dossier, units, users
+    return dossier, world
 
 
 def act(page, action, **fields):
@@ -47,7 +40,7 @@ def act(page, action, **fields):
 
 
 def test_desk_receives_prints_transfers_and_returns(page, context, shots, filing):
-    dossier, units, users = filing
+    dossier, world = filing
     log_in(page, shots, "desk")
 
     page.goto("/desk/queue/")
@@ -70,16 +63,16 @@ def test_desk_receives_prints_transfers_and_returns(page, context, shots, filing
     shots(receipt, "receipt to print")
     receipt.close()
 
-    act(page, "transfer", to_unit=str(units["town_justice"].pk))
+    act(page, "transfer", to_unit=str(world.justice.pk))
     expect(page.locator(".messages")).to_contain_text(dossier.code)
     shots(page, "transferred")
     transferred = Dossier.objects.get(pk=dossier.pk)
     assert (transferred.status, transferred.handling_unit) == (
         Status.IN_PROGRESS,
-        units["town_justice"],
+        world.justice,
     )
 
-    services.resolve(transferred, users["spec"], note="Đã cấp giấy khai sinh")
+    transitions.resolve(transferred, world.specialist, note="Đã cấp giấy khai sinh")
     page.reload()
     expect(page.locator(".status-box")).to_contain_text(re.compile(r"\S"))
     shots(page, "result ready")

@@ -15,7 +15,7 @@ def published_index():
 
 
 def test_leader_reads_the_dashboard_and_the_ranking(page, shots, published_index):
-    first, second = published_index
+    first, second, third = published_index
     log_in(page, shots, "leader")
 
     page.goto("/dashboard/")
@@ -28,7 +28,8 @@ def test_leader_reads_the_dashboard_and_the_ranking(page, shots, published_index
     ranking = page.locator("table.ranking-table")
     expect(ranking).to_be_visible()
     rows = ranking.locator("tbody tr")
-    expect(rows).to_have_count(2)
+    expect(rows).to_have_count(3)
     expect(rows.nth(0)).to_contain_text(first.name)
     expect(rows.nth(1)).to_contain_text(second.name)
+    expect(rows.nth(2)).to_contain_text(third.name)
     shots(page, "ranking")

@@ -3,6 +3,7 @@ and a cache that never fails a request: with Redis refusing, hung or back from a
 every call is a miss, a call waits no longer than CACHE_TIMEOUT_SECONDS, the outage is
 logged once a minute, and nothing written before the outage outlives it."""
 
+import inspect
 import logging
 import os
 import socket
@@ -13,6 +14,8 @@ from datetime import datetime, timedelta
 import pytest
 import redis
 import time_machine
+from django.core.cache.backends import redis as django_redis
+from django.utils.functional import cached_property
 
 from core.cache import RETRY_AFTER_SECONDS, RedisCache, RedisCacheClient
 from tests.redis_server import RedisServer, free_port
@@ -188,3 +191,34 @@ def test_reads_missed_in_an_outage_drop_nothing(own_redis):
         own_redis.thaw()
     time.sleep(RETRY_AFTER_SECONDS + 0.05)
     assert cache.get("version") == 7
+
+
+# core/cache.py leans on three private parts of Django's Redis backend, for want of a
+# public way (docs/decisions.md); these fail, without Redis, when Django changes them.
+
+
+def test_django_still_builds_its_client_from_the_private_class_hook():
+    base = django_redis.RedisCache("redis://127.0.0.1:6379/0", {})
+    assert base._class is django_redis.RedisCacheClient
+    assert isinstance(vars(django_redis.RedisCache)["_cache"], cached_property)
+
+    cache = RedisCache("redis://127.0.0.1:6379/0", {})
+    assert isinstance(cache._cache, RedisCacheClient)  # built lazily, no connection yet
+    assert cache._cache is cache._cache
+
+
+def test_django_still_picks_a_pool_by_the_private_index():
+    client = django_redis.RedisCacheClient
+    assert list(inspect.signature(client._get_connection_pool_index).parameters) == [
+        "self",
+        "write",
+    ]
+    get_client = inspect.signature(client.get_client).parameters
+    assert list(get_client) == ["self", "key", "write"]
+    assert get_client["key"].default is None
+    assert get_client["write"].kind is inspect.Parameter.KEYWORD_ONLY
+    assert get_client["write"].default is False
+
+    one_server = RedisCacheClient(["redis://127.0.0.1:6379/0"])
+    assert one_server._get_connection_pool_index(True) == 0
+    assert one_server._get_connection_pool_index(False) == 0

@@ -8,8 +8,10 @@ from django.core.management import call_command
 from drf_spectacular.settings import patched_settings, spectacular_settings
 
 from core.models import User
-from dossiers import services
 from dossiers.models import Attachment, Dossier
+from dossiers.services import transitions
+from dossiers.services.attachments import attach
+from dossiers.services.intake import intake_at_counter
 from procedures.models import OnlineLevel
 from tests.dossiers.conftest import intake
 from tests.procedures.factories import ProcedureFactory, RequiredDocumentFactory
@@ -42,9 +44,9 @@ def pdf(name="giay-to.pdf"):
 
 
 class TestList:
-    def test_rows_carry_the_summary_but_no_identity(self, login, make, org):
+    def test_rows_carry_the_summary_but_no_identity(self, login, make, world):
         dossier = make("in_progress")
-        response = login(org.leader).get(URL)
+        response = login(world.leader).get(URL)
         assert response.status_code == 200
         body = response.json()
         assert (body["count"], body["next"], body["previous"]) == (1, None, None)
@@ -63,24 +65,24 @@ class TestList:
             assert private not in row
         assert "001090000001" not in response.content.decode()
 
-    def test_late_dossiers_say_by_how_much(self, login, make, org, clock):
+    def test_late_dossiers_say_by_how_much(self, login, make, world, clock):
         make("in_progress")  # due Fri 27/11 09:00
         clock.shift(timedelta(days=4, hours=2))  # Fri 11:00: two working hours late
-        row = login(org.leader).get(URL).json()["results"][0]
+        row = login(world.leader).get(URL).json()["results"][0]
         assert row["overdue"] is True
         assert row["remaining"] == {"seconds": -2 * 3600, "text": "Quá hạn 2 giờ"}
 
-    def test_finished_and_unreceived_dossiers_have_no_time_left(self, login, make, org):
+    def test_finished_and_unreceived_dossiers_have_no_time_left(self, login, make, world):
         make("returned")
         make("submitted")
-        rows = login(org.leader).get(URL).json()["results"]
+        rows = login(world.leader).get(URL).json()["results"]
         assert [row["remaining"] for row in rows] == [None, None]
         assert [row["overdue"] for row in rows] == [False, False]
 
-    def test_pages(self, login, make, org):
+    def test_pages(self, login, make, world):
         for _n in range(3):
             make("received")
-        client = login(org.leader)
+        client = login(world.leader)
         first = client.get(URL, {"page_size": 2}).json()
         assert (first["count"], len(first["results"])) == (3, 2)
         assert "page=2" in first["next"]
@@ -89,21 +91,21 @@ class TestList:
         assert len(client.get(URL, {"page_size": 100000}).json()["results"]) == 3
 
     @pytest.mark.parametrize("page", ["999", "abc", "-1"])
-    def test_a_page_that_does_not_exist_is_a_json_404(self, login, make, org, page):
+    def test_a_page_that_does_not_exist_is_a_json_404(self, login, make, world, page):
         make("received")
-        response = login(org.leader).get(URL, {"page": page})
+        response = login(world.leader).get(URL, {"page": page})
         assert response.status_code == 404
         assert "detail" in response.json()
 
     @pytest.mark.parametrize("rows", [2, 12])
     def test_query_count_does_not_grow_with_rows(
-        self, login, org, clock, rows, django_assert_num_queries
+        self, login, world, clock, rows, django_assert_num_queries
     ):
         for n in range(rows):
-            dossier = services.intake_at_counter(org.desk_officer, intake(org))
+            dossier = intake_at_counter(world.desk_officer, intake(world))
             if n % 2:
-                services.transfer(dossier, org.desk_officer, to_unit=org.justice)
-        client = login(org.leader)
+                transitions.transfer(dossier, world.desk_officer, to_unit=world.justice)
+        client = login(world.leader)
         # The user's unit and groups, the planner's estimate, then the page's count and rows.
         with django_assert_num_queries(5):
             response = client.get(URL, {"page_size": 50})
@@ -118,7 +120,7 @@ class TestList:
 
 class TestFilters:
     @pytest.fixture
-    def dossiers(self, make, org, clock):
+    def dossiers(self, make, world, clock):
         """A small mix at the town desk plus one ward dossier on another procedure."""
         received = make("received")
         in_progress = make("in_progress")
@@ -126,8 +128,9 @@ class TestFilters:
         submitted = make("submitted")
         clock.shift(timedelta(days=2))  # Wed 25/11
         other = ProcedureFactory(code="2.000001", name="Chứng thực bản sao")
-        ward = services.intake_at_counter(
-            org.ward_desk, intake(org, procedure=other, name="Trần Thị Bình", phone="0987654321")
+        ward = intake_at_counter(
+            world.ward_desk,
+            intake(world, procedure=other, name="Trần Thị Bình", phone="0987654321"),
         )
         return {
             "received": received,
@@ -157,18 +160,18 @@ class TestFilters:
             ({"search": "-0002"}, {"in_progress"}),
         ],
     )
-    def test_each_filter(self, login, org, dossiers, params, expected):
-        found = codes_of(login(org.leader).get(URL, params))
+    def test_each_filter(self, login, world, dossiers, params, expected):
+        found = codes_of(login(world.leader).get(URL, params))
         assert found == {dossiers[name].code for name in expected}
 
-    def test_field_filter(self, login, org, dossiers):
-        field = org.procedure.field.code
-        found = codes_of(login(org.leader).get(URL, {"field": field}))
+    def test_field_filter(self, login, world, dossiers):
+        field = world.procedure.field.code
+        found = codes_of(login(world.leader).get(URL, {"field": field}))
         assert dossiers["ward"].code not in found and dossiers["received"].code in found
 
-    def test_overdue(self, login, org, dossiers, clock):
+    def test_overdue(self, login, world, dossiers, clock):
         clock.shift(timedelta(days=3))  # Sat 28/11: the town's dossiers are past due
-        client = login(org.leader)
+        client = login(world.leader)
         late = {dossiers[name].code for name in ("received", "in_progress")}
         assert codes_of(client.get(URL, {"overdue": "true"})) == late
         assert codes_of(client.get(URL, {"overdue": "false"})) == {
@@ -198,30 +201,30 @@ class TestFilters:
         ],
     )
     def test_a_value_it_does_not_understand_is_a_400_naming_the_parameter(
-        self, login, org, dossiers, params
+        self, login, world, dossiers, params
     ):
-        response = login(org.leader).get(URL, params)
+        response = login(world.leader).get(URL, params)
         assert response.status_code == 400
         assert set(response.json()) == set(params)
 
-    def test_an_unencoded_offset_is_still_understood(self, login, org, dossiers):
+    def test_an_unencoded_offset_is_still_understood(self, login, world, dossiers):
         # "+" in a raw query string arrives as a space.
-        response = login(org.leader).get(f"{URL}?received_after=2026-11-25T09:00:00+07:00")
+        response = login(world.leader).get(f"{URL}?received_after=2026-11-25T09:00:00+07:00")
         assert codes_of(response) == {dossiers["ward"].code}
 
 
 class TestScoping:
-    def test_each_side_sees_only_its_own(self, login, make, org):
+    def test_each_side_sees_only_its_own(self, login, make, world):
         town = make("received")
-        ward = services.intake_at_counter(org.ward_desk, intake(org), applicant_user=org.citizen)
-        assert codes_of(login(org.desk_officer).get(URL)) == {town.code}
-        assert codes_of(login(org.other_ward_desk).get(URL)) == set()
-        assert codes_of(login(org.citizen).get(URL)) == {town.code, ward.code}
-        assert codes_of(login(org.other_citizen).get(URL)) == set()
+        ward = intake_at_counter(world.ward_desk, intake(world), applicant_user=world.citizen)
+        assert codes_of(login(world.desk_officer).get(URL)) == {town.code}
+        assert codes_of(login(world.other_ward_desk).get(URL)) == set()
+        assert codes_of(login(world.citizen).get(URL)) == {town.code, ward.code}
+        assert codes_of(login(world.other_citizen).get(URL)) == set()
 
-    def test_what_you_may_not_see_does_not_exist(self, login, make, org):
+    def test_what_you_may_not_see_does_not_exist(self, login, make, world):
         dossier = make("received")
-        client = login(org.other_ward_desk)
+        client = login(world.other_ward_desk)
         for path in (f"{URL}{dossier.code}/", f"{URL}{dossier.code}/events/"):
             response = client.get(path)
             assert response.status_code == 404
@@ -230,17 +233,17 @@ class TestScoping:
         assert unknown.json() == client.get(f"{URL}{dossier.code}/").json()
         assert client.get(f"{URL}không có mã/").json() == unknown.json()
 
-    def test_a_citizen_sees_only_their_own_detail(self, login, make, org):
-        dossier = make("received")  # filed for org.citizen
-        assert login(org.citizen).get(f"{URL}{dossier.code}/").status_code == 200
-        assert login(org.other_citizen).get(f"{URL}{dossier.code}/").status_code == 404
+    def test_a_citizen_sees_only_their_own_detail(self, login, make, world):
+        dossier = make("received")  # filed for world.citizen
+        assert login(world.citizen).get(f"{URL}{dossier.code}/").status_code == 200
+        assert login(world.other_citizen).get(f"{URL}{dossier.code}/").status_code == 404
 
 
 class TestDetail:
-    def test_the_whole_dossier(self, login, make, org):
+    def test_the_whole_dossier(self, login, make, world):
         dossier = make("in_progress")
-        attachment = services.attach(dossier, pdf(), "application", org.desk_officer)
-        response = login(org.specialist).get(f"{URL}{dossier.code}/")
+        attachment = attach(dossier, pdf(), "application", world.desk_officer)
+        response = login(world.specialist).get(f"{URL}{dossier.code}/")
         assert response.status_code == 200
         body = response.json()
         assert body["code"] == dossier.code
@@ -270,14 +273,18 @@ class TestDetail:
             "apologize",
         }
 
-    def test_supplements_apologies_and_rating_are_listed(self, login, make, org):
+    def test_supplements_apologies_and_rating_are_listed(self, login, make, world):
         dossier = make("in_progress")
-        services.request_supplement(dossier, org.specialist, "Thiếu giấy chứng sinh")
-        services.supplement(dossier, org.citizen, "Đã bổ sung")
-        services.apologize(dossier, org.specialist, "Cần xác minh", dossier.due_at + timedelta(3))
-        services.return_result(services.resolve(dossier, org.specialist), org.desk_officer)
-        services.rate(dossier, org.citizen, "satisfied", "Nhanh")
-        body = login(org.citizen).get(f"{URL}{dossier.code}/").json()
+        transitions.request_supplement(dossier, world.specialist, "Thiếu giấy chứng sinh")
+        transitions.supplement(dossier, world.citizen, "Đã bổ sung")
+        transitions.apologize(
+            dossier, world.specialist, "Cần xác minh", dossier.due_at + timedelta(3)
+        )
+        transitions.return_result(
+            transitions.resolve(dossier, world.specialist), world.desk_officer
+        )
+        transitions.rate(dossier, world.citizen, "satisfied", "Nhanh")
+        body = login(world.citizen).get(f"{URL}{dossier.code}/").json()
         assert body["supplements"][0]["reason"] == "Thiếu giấy chứng sinh"
         assert body["supplements"][0]["fulfilled_note"] == "Đã bổ sung"
         assert body["apologies"][0]["reason"] == "Cần xác minh"
@@ -285,21 +292,21 @@ class TestDetail:
 
     @pytest.mark.parametrize("files", [1, 6])
     def test_query_count_does_not_grow_with_attachments(
-        self, login, make, org, files, django_assert_num_queries
+        self, login, make, world, files, django_assert_num_queries
     ):
         dossier = make("in_progress")
         for n in range(files):
-            services.attach(dossier, pdf(f"{n}.pdf"), "application", org.desk_officer)
-        client = login(org.specialist)
+            attach(dossier, pdf(f"{n}.pdf"), "application", world.desk_officer)
+        client = login(world.specialist)
         with django_assert_num_queries(DETAIL_QUERIES):
             response = client.get(f"{URL}{dossier.code}/")
         assert len(response.json()["attachments"]) == files
 
 
 class TestEvents:
-    def test_timeline(self, login, make, org):
+    def test_timeline(self, login, make, world):
         dossier = make("in_progress")
-        response = login(org.citizen).get(f"{URL}{dossier.code}/events/")
+        response = login(world.citizen).get(f"{URL}{dossier.code}/events/")
         assert response.status_code == 200
         intake_event, transfer = response.json()
         assert intake_event["action"] == "intake"
@@ -326,9 +333,9 @@ def applicant_body(**overrides):
 
 
 class TestCreate:
-    def test_a_desk_officer_receives_at_the_counter(self, login, org, clock):
+    def test_a_desk_officer_receives_at_the_counter(self, login, world, clock):
         body = {"procedure": "1.001193", "applicant": applicant_body(), "summary": "Khai sinh"}
-        response = login(org.desk_officer).post(URL, body, format="json")
+        response = login(world.desk_officer).post(URL, body, format="json")
         assert response.status_code == 201, response.json()
         created = response.json()
         assert created["code"] == "H26.45-261123-0001"
@@ -339,11 +346,11 @@ class TestCreate:
         assert response["Location"].endswith(f"{URL}H26.45-261123-0001/")
 
     @pytest.mark.parametrize("who", ["desk_officer", "citizen"])
-    def test_the_answer_is_the_dossier_as_read_back(self, login, org, clock, who):
+    def test_the_answer_is_the_dossier_as_read_back(self, login, world, clock, who):
         """The answer is built from the dossier just filed, not read back: it must say
         exactly what a later read says."""
-        org.procedure.handling_units.add(org.ward)
-        document = RequiredDocumentFactory(procedure=org.procedure)
+        world.procedure.handling_units.add(world.ward)
+        document = RequiredDocumentFactory(procedure=world.procedure)
         body = {
             "procedure": "1.001193",
             "applicant.name": "Lê Thị Cúc",
@@ -351,22 +358,22 @@ class TestCreate:
             "files": [pdf("to-khai.pdf")],
             "documents": [document.pk],
         }
-        client = login(getattr(org, who))
+        client = login(getattr(world, who))
         created = client.post(URL, body, format="multipart")
         assert created.status_code == 201, created.json()
         read_back = client.get(f"{URL}{created.json()['code']}/")
         assert created.json() == read_back.json()
         assert created.json()["attachments"] and created.json()["available_actions"]
 
-    def test_by_post(self, login, org, clock):
+    def test_by_post(self, login, world, clock):
         body = {"procedure": "1.001193", "applicant": applicant_body(), "channel": "post"}
-        response = login(org.desk_officer).post(URL, body, format="json")
+        response = login(world.desk_officer).post(URL, body, format="json")
         assert (response.status_code, response.json()["channel"]) == (201, "post")
 
-    def test_a_citizen_files_online_with_the_procedures_desk(self, login, org, clock):
-        org.procedure.handling_units.add(org.ward)
+    def test_a_citizen_files_online_with_the_procedures_desk(self, login, world, clock):
+        world.procedure.handling_units.add(world.ward)
         body = {"procedure": "1.001193", "applicant": applicant_body()}
-        response = login(org.citizen).post(URL, body, format="json")
+        response = login(world.citizen).post(URL, body, format="json")
         assert response.status_code == 201, response.json()
         created = response.json()
         assert (created["status"], created["status_code"], created["due_at"]) == (
@@ -375,11 +382,11 @@ class TestCreate:
             None,
         )
         assert created["receiving_unit"]["code"] == "H26.45.01"
-        assert Dossier.objects.get(code=created["code"]).applicant_user == org.citizen
+        assert Dossier.objects.get(code=created["code"]).applicant_user == world.citizen
 
-    def test_a_citizen_chooses_among_several_desks(self, login, org, clock):
-        org.procedure.handling_units.add(org.ward, org.other_ward)
-        client = login(org.citizen)
+    def test_a_citizen_chooses_among_several_desks(self, login, world, clock):
+        world.procedure.handling_units.add(world.ward, world.other_ward)
+        client = login(world.citizen)
         body = {"procedure": "1.001193", "applicant": applicant_body()}
         assert "receiving_unit" in client.post(URL, body, format="json").json()
         for code, expected in (("H26.45.02", 201), ("H26.45", 400), ("NOWHERE", 400)):
@@ -387,8 +394,8 @@ class TestCreate:
             assert response.status_code == expected
         assert Dossier.objects.count() == 1
 
-    def test_multipart_with_documents(self, login, org, clock):
-        document = RequiredDocumentFactory(procedure=org.procedure)
+    def test_multipart_with_documents(self, login, world, clock):
+        document = RequiredDocumentFactory(procedure=world.procedure)
         body = {
             "procedure": "1.001193",
             "applicant.name": "Lê Thị Cúc",
@@ -396,28 +403,28 @@ class TestCreate:
             "files": [pdf("to-khai.pdf"), pdf("chung-sinh.pdf")],
             "documents": [document.pk, document.pk],
         }
-        response = login(org.desk_officer).post(URL, body, format="multipart")
+        response = login(world.desk_officer).post(URL, body, format="multipart")
         assert response.status_code == 201, response.json()
         names = {file["name"] for file in response.json()["attachments"]}
         assert names == {"to-khai.pdf", "chung-sinh.pdf"}
         assert set(Attachment.objects.values_list("document", flat=True)) == {document.pk}
 
-    def test_a_refused_upload_creates_nothing(self, login, org, clock):
+    def test_a_refused_upload_creates_nothing(self, login, world, clock):
         body = {
             "procedure": "1.001193",
             "applicant.name": "Lê Thị Cúc",
             "applicant.phone": "0912345678",
             "files": [pdf(), SimpleUploadedFile("virus.pdf", b"MZ\x90\x00" + b"\0" * 200)],
         }
-        response = login(org.desk_officer).post(URL, body, format="multipart")
+        response = login(world.desk_officer).post(URL, body, format="multipart")
         assert response.status_code == 400
         [message] = response.json()["files"]
         assert "virus.pdf" in message
         assert Dossier.objects.count() == Attachment.objects.count() == 0
 
-    def test_documents_must_belong_to_the_procedure_and_match_the_files(self, login, org, clock):
+    def test_documents_must_belong_to_the_procedure_and_match_the_files(self, login, world, clock):
         stranger = RequiredDocumentFactory()
-        client = login(org.desk_officer)
+        client = login(world.desk_officer)
         base = {"procedure": "1.001193", "applicant.name": "Cúc", "applicant.phone": "0912345678"}
         for documents in ([stranger.pk], [stranger.pk, stranger.pk], [999999]):
             response = client.post(
@@ -443,41 +450,43 @@ class TestCreate:
             ({"summary": ["not", "text"]}, "summary"),
         ],
     )
-    def test_bad_input_is_named(self, login, org, clock, body, field):
+    def test_bad_input_is_named(self, login, world, clock, body, field):
         ProcedureFactory(code="unpublished", unpublished=True)
         payload = {"procedure": "1.001193", "applicant": applicant_body(), **body}
-        response = login(org.desk_officer).post(URL, payload, format="json")
+        response = login(world.desk_officer).post(URL, payload, format="json")
         assert response.status_code == 400
         assert set(response.json()) == {field}
         assert Dossier.objects.count() == 0
 
-    def test_nested_messages_name_the_applicant_field(self, login, org, clock):
+    def test_nested_messages_name_the_applicant_field(self, login, world, clock):
         payload = {"procedure": "1.001193", "applicant": applicant_body(id_number="123")}
-        response = login(org.desk_officer).post(URL, payload, format="json")
+        response = login(world.desk_officer).post(URL, payload, format="json")
         assert list(response.json()["applicant"]) == ["id_number"]
         assert "12" in response.json()["applicant"]["id_number"][0]
 
-    def test_an_organisation_gives_a_tax_code(self, login, org, clock):
+    def test_an_organisation_gives_a_tax_code(self, login, world, clock):
         applicant = applicant_body(kind="organisation", id_number="0101234567")
-        response = login(org.desk_officer).post(
+        response = login(world.desk_officer).post(
             URL, {"procedure": "1.001193", "applicant": applicant}, format="json"
         )
         assert response.status_code == 201
 
-    def test_a_citizen_cannot_file_offline_procedures_online(self, login, org, clock):
-        ProcedureFactory(code="1.000002", online_level=OnlineLevel.NONE, handling_units=[org.ward])
-        client = login(org.citizen)
-        body = {"procedure": "1.000002", "applicant": applicant_body()}
+    def test_a_citizen_cannot_file_offline_procedures_online(self, login, world, clock):
+        ProcedureFactory(
+            code="1.000009", online_level=OnlineLevel.NONE, handling_units=[world.ward]
+        )
+        client = login(world.citizen)
+        body = {"procedure": "1.000009", "applicant": applicant_body()}
         response = client.post(URL, body, format="json")
         assert (response.status_code, set(response.json())) == (400, {"procedure"})
         counter = {"procedure": "1.001193", "applicant": applicant_body(), "channel": "counter"}
-        org.procedure.handling_units.add(org.ward)
+        world.procedure.handling_units.add(world.ward)
         assert set(client.post(URL, counter, format="json").json()) == {"channel"}
         assert Dossier.objects.count() == 0
 
-    def test_other_staff_cannot_file(self, login, org, clock):
+    def test_other_staff_cannot_file(self, login, world, clock):
         body = {"procedure": "1.001193", "applicant": applicant_body()}
-        response = login(org.specialist).post(URL, body, format="json")
+        response = login(world.specialist).post(URL, body, format="json")
         assert response.status_code == 403
         assert "detail" in response.json()
 
@@ -489,8 +498,8 @@ class TestCreate:
             ("procedure=1.001193", "text/plain"),
         ],
     )
-    def test_a_body_it_cannot_read_is_a_json_error(self, login, org, data, content_type):
-        response = login(org.desk_officer).post(URL, data, content_type=content_type)
+    def test_a_body_it_cannot_read_is_a_json_error(self, login, world, data, content_type):
+        response = login(world.desk_officer).post(URL, data, content_type=content_type)
         assert response.status_code in (400, 415)
         assert response.json()
         assert Dossier.objects.count() == 0

@@ -54,9 +54,9 @@ HAPPY_PATHS = [
 
 
 @pytest.mark.parametrize(("action", "start", "actor", "body", "after"), HAPPY_PATHS)
-def test_each_action(login, make, org, action, start, actor, body, after):
+def test_each_action(login, make, world, action, start, actor, body, after):
     dossier = make(start)
-    response = act(login(getattr(org, actor)), dossier, action, body, format="json")
+    response = act(login(getattr(world, actor)), dossier, action, body, format="json")
     assert response.status_code == 200, response.json()
     assert response.json()["code"] == dossier.code
     assert response.json()["status"] == after
@@ -65,19 +65,19 @@ def test_each_action(login, make, org, action, start, actor, body, after):
     assert Dossier.objects.get(pk=dossier.pk).status == after
 
 
-def test_transfer_to_a_named_officer(login, make, org):
+def test_transfer_to_a_named_officer(login, make, world):
     dossier = make("received")
     body = {"to_unit": "H26.45.TP", "handler": "spec", "note": "Chuyển thụ lý"}
-    response = act(login(org.desk_officer), dossier, "transfer", body, format="json")
+    response = act(login(world.desk_officer), dossier, "transfer", body, format="json")
     assert response.status_code == 200
     assert response.json()["handling_unit"]["code"] == "H26.45.TP"
     assert response.json()["handler"] == {"username": "spec", "name": "An Nguyễn Văn"}
 
 
-def test_supplement_with_files_resumes_handling(login, make, org):
+def test_supplement_with_files_resumes_handling(login, make, world):
     dossier = make("supplement_requested")
     body = {"note": "Bổ sung tờ khai", "files": [pdf("to-khai.pdf")]}
-    response = act(login(org.citizen), dossier, "supplement", body, format="multipart")
+    response = act(login(world.citizen), dossier, "supplement", body, format="multipart")
     assert response.status_code == 200, response.json()
     assert response.json()["status"] == "in_progress"
     [file] = response.json()["attachments"]
@@ -85,28 +85,28 @@ def test_supplement_with_files_resumes_handling(login, make, org):
     assert response.json()["supplements"][0]["fulfilled_note"] == "Bổ sung tờ khai"
 
 
-def test_resolve_with_the_result(login, make, org):
+def test_resolve_with_the_result(login, make, world):
     dossier = make("in_progress")
     body = {"note": "Đã ký", "files": [pdf("giay-khai-sinh.pdf")]}
-    response = act(login(org.specialist), dossier, "resolve", body, format="multipart")
+    response = act(login(world.specialist), dossier, "resolve", body, format="multipart")
     assert response.status_code == 200, response.json()
     assert (response.json()["status"], response.json()["verdict"]) == ("resolved", "early")
     assert response.json()["attachments"][0]["kind"] == "result"
 
 
-def test_apologize_moves_the_appointment(login, make, org):
+def test_apologize_moves_the_appointment(login, make, world):
     dossier = make("in_progress")
     body = {"reason": "Cần xác minh thêm", "new_appointment_at": "2026-12-02T17:00:00+07:00"}
-    response = act(login(org.specialist), dossier, "apologize", body, format="json")
+    response = act(login(world.specialist), dossier, "apologize", body, format="json")
     assert response.status_code == 200, response.json()
     assert response.json()["appointment_at"] == "2026-12-02T17:00:00+07:00"
     assert response.json()["due_at"] == "2026-11-27T09:00:00+07:00"
     assert response.json()["apologies"][0]["reason"] == "Cần xác minh thêm"
 
 
-def test_the_action_list_matches_the_workflow(login, make, org):
+def test_the_action_list_matches_the_workflow(login, make, world):
     dossier = make("received")
-    response = login(org.desk_officer).get(f"{URL}{dossier.code}/")
+    response = login(world.desk_officer).get(f"{URL}{dossier.code}/")
     assert set(response.json()["available_actions"]) == {"transfer", "request-withdrawal"}
 
 
@@ -123,49 +123,49 @@ def test_the_action_list_matches_the_workflow(login, make, org):
     ],
 )
 def test_a_forbidden_action_is_refused_with_the_reason_and_changes_nothing(
-    login, make, org, action, start, actor, body
+    login, make, world, action, start, actor, body
 ):
     dossier = make(start)
     before = snapshot(dossier)
-    response = act(login(getattr(org, actor)), dossier, action, body, format="json")
+    response = act(login(getattr(world, actor)), dossier, action, body, format="json")
     assert response.status_code == 400
     assert set(response.json()) == {"detail"}
     assert isinstance(response.json()["detail"], str) and response.json()["detail"]
     assert snapshot(dossier) == before
 
 
-def test_the_reason_is_in_vietnamese(login, make, org):
+def test_the_reason_is_in_vietnamese(login, make, world):
     dossier = make("in_progress")
-    response = act(login(org.desk_officer), dossier, "receive", format="json")
+    response = act(login(world.desk_officer), dossier, "receive", format="json")
     assert response.json() == {
         "detail": "Không thể thực hiện thao tác này khi hồ sơ đang ở trạng thái “Đang giải quyết”."
     }
 
 
-def test_rating_twice_is_refused(login, make, org):
+def test_rating_twice_is_refused(login, make, world):
     dossier = make("returned")
-    client = login(org.citizen)
+    client = login(world.citizen)
     assert act(client, dossier, "rate", {"level": "satisfied"}, format="json").status_code == 200
     again = act(client, dossier, "rate", {"level": "dissatisfied"}, format="json")
     assert again.status_code == 400
     assert Rating.objects.get(dossier=dossier).level == "satisfied"
 
 
-def test_a_service_field_error_names_the_field(login, make, org):
+def test_a_service_field_error_names_the_field(login, make, world):
     dossier = make("in_progress")
     before = snapshot(dossier)
     body = {"reason": "Chậm", "new_appointment_at": "2026-11-26T09:00:00+07:00"}  # earlier
-    response = act(login(org.specialist), dossier, "apologize", body, format="json")
+    response = act(login(world.specialist), dossier, "apologize", body, format="json")
     assert response.status_code == 400
     assert set(response.json()) == {"new_appointment_at"}
     assert snapshot(dossier) == before
 
 
-def test_an_apology_after_the_due_time_is_refused(login, make, org, clock):
+def test_an_apology_after_the_due_time_is_refused(login, make, world, clock):
     dossier = make("in_progress")
     clock.move_to(dossier.due_at + timedelta(hours=1))
     body = {"reason": "Chậm", "new_appointment_at": "2026-12-10T17:00:00+07:00"}
-    response = act(login(org.specialist), dossier, "apologize", body, format="json")
+    response = act(login(world.specialist), dossier, "apologize", body, format="json")
     assert (response.status_code, set(response.json())) == (400, {"detail"})
 
 
@@ -202,31 +202,31 @@ def test_an_apology_after_the_due_time_is_refused(login, make, org, clock):
     ],
 )
 def test_a_bad_body_names_the_field_and_changes_nothing(
-    login, make, org, action, start, actor, body, field
+    login, make, world, action, start, actor, body, field
 ):
     dossier = make(start)
     before = snapshot(dossier)
-    response = act(login(getattr(org, actor)), dossier, action, body, format="json")
+    response = act(login(getattr(world, actor)), dossier, action, body, format="json")
     assert response.status_code == 400
     assert set(response.json()) == {field}
     assert snapshot(dossier) == before
 
 
-def test_a_refused_upload_leaves_the_dossier_as_it_was(login, make, org):
+def test_a_refused_upload_leaves_the_dossier_as_it_was(login, make, world):
     dossier = make("supplement_requested")
     before = snapshot(dossier)
     body = {"files": [SimpleUploadedFile("anh.png", b"GIF89a" + b"\0" * 100)]}
-    response = act(login(org.citizen), dossier, "supplement", body, format="multipart")
+    response = act(login(world.citizen), dossier, "supplement", body, format="multipart")
     assert response.status_code == 400
     assert "anh.png" in response.json()["files"][0]
     assert snapshot(dossier) == before
 
 
-def test_an_oversized_upload_is_refused_with_the_limit(login, make, org, settings):
+def test_an_oversized_upload_is_refused_with_the_limit(login, make, world, settings):
     settings.ONESTOP_UPLOAD_MAX_BYTES = 20
     dossier = make("in_progress")
     response = act(
-        login(org.specialist), dossier, "resolve", {"files": [pdf()]}, format="multipart"
+        login(world.specialist), dossier, "resolve", {"files": [pdf()]}, format="multipart"
     )
     assert response.status_code == 400
     assert "20" in response.json()["files"][0]
@@ -237,18 +237,18 @@ def test_an_oversized_upload_is_refused_with_the_limit(login, make, org, setting
     ("data", "content_type"),
     [("{oops", "application/json"), ('"text"', "application/json"), ("reason", "text/plain")],
 )
-def test_an_unreadable_body_is_a_json_error(login, make, org, data, content_type):
+def test_an_unreadable_body_is_a_json_error(login, make, world, data, content_type):
     dossier = make("submitted")
-    client = login(org.desk_officer)
+    client = login(world.desk_officer)
     response = client.post(f"{URL}{dossier.code}/refuse/", data, content_type=content_type)
     assert response.status_code in (400, 415)
     assert response.json()
     assert Dossier.objects.get(pk=dossier.pk).status == "submitted"
 
 
-def test_a_hidden_dossier_is_a_404_for_every_action(login, make, org):
+def test_a_hidden_dossier_is_a_404_for_every_action(login, make, world):
     dossier = make("submitted")
-    client = login(org.other_ward_desk)
+    client = login(world.other_ward_desk)
     before = snapshot(dossier)
     for action in ("receive", "refuse", "stop", "rate"):
         response = act(client, dossier, action, {"reason": "x", "level": "satisfied"})

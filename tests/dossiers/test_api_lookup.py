@@ -2,7 +2,8 @@
 
 import pytest
 
-from dossiers import services
+from dossiers.services import transitions
+from dossiers.services.intake import intake_at_counter
 from tests.dossiers.conftest import intake
 
 URL = "/api/v1/lookup/"
@@ -12,8 +13,8 @@ def look_up(client, code, phone):
     return client.get(URL, {"code": code, "phone": phone})
 
 
-def test_code_and_phone_open_the_public_timeline(api_client, make, org):
-    dossier = services.transfer(make("received"), org.desk_officer, to_unit=org.justice)
+def test_code_and_phone_open_the_public_timeline(api_client, make, world):
+    dossier = transitions.transfer(make("received"), world.desk_officer, to_unit=world.justice)
     response = look_up(api_client, dossier.code, "0912345678")
     assert response.status_code == 200
     body = response.json()
@@ -37,7 +38,7 @@ def test_code_and_phone_open_the_public_timeline(api_client, make, org):
     }
 
 
-def test_nothing_private_is_shown(api_client, make, org):
+def test_nothing_private_is_shown(api_client, make, world):
     dossier = make("received")
     text = look_up(api_client, dossier.code, "0912345678").content.decode()
     for private in ("Nguyễn Văn An", "001090000001", "an@example.vn", "Phường Lê Lợi", "desk"):
@@ -56,7 +57,7 @@ def test_the_code_may_be_typed_in_lower_case(api_client, make):
     assert look_up(api_client, dossier.code.lower(), "0912345678").status_code == 200
 
 
-def test_a_wrong_phone_looks_exactly_like_an_unknown_code(api_client, make, org):
+def test_a_wrong_phone_looks_exactly_like_an_unknown_code(api_client, make, world):
     dossier = make("received")
     wrong_phone = look_up(api_client, dossier.code, "0987654321")
     unknown_code = look_up(api_client, "H26.45-261123-9999", "0912345678")
@@ -65,9 +66,9 @@ def test_a_wrong_phone_looks_exactly_like_an_unknown_code(api_client, make, org)
     assert wrong_phone.json()["detail"] == "Không tìm thấy hồ sơ với mã hồ sơ và số điện thoại này."
 
 
-def test_another_applicants_phone_does_not_open_it(api_client, make, org):
+def test_another_applicants_phone_does_not_open_it(api_client, make, world):
     mine = make("received")
-    services.intake_at_counter(org.desk_officer, intake(org, phone="0987654321"))
+    intake_at_counter(world.desk_officer, intake(world, phone="0987654321"))
     assert look_up(api_client, mine.code, "0987654321").status_code == 404
 
 
@@ -87,9 +88,9 @@ def test_both_are_required(api_client, params, fields, db):
     assert set(response.json()) == fields
 
 
-def test_a_signed_in_officer_gets_no_more_than_the_public(api_client, make, org):
+def test_a_signed_in_officer_gets_no_more_than_the_public(api_client, make, world):
     dossier = make("received")
-    api_client.force_authenticate(org.desk_officer)
+    api_client.force_authenticate(world.desk_officer)
     assert look_up(api_client, dossier.code, "0987654321").status_code == 404
 
 

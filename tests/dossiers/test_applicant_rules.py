@@ -7,11 +7,13 @@ import pytest
 from drf_spectacular.generators import SchemaGenerator
 
 from core.validators import ID_OR_TAX_CODE_PATTERN, PHONE_PATTERN
-from dossiers import services
 from dossiers.models import Dossier
-from tests.dossiers.conftest import applicant, intake
+from dossiers.services.errors import TransitionError
+from dossiers.services.intake import intake_at_counter
+from tests.dossiers.conftest import intake
 from tests.dossiers.test_api import URL as API_URL
 from tests.dossiers.test_api import logged_in
+from tests.world import applicant_of
 
 FORM_URL = "/desk/intake/"
 FIELDS = ("kind", "name", "phone", "id_number")
@@ -100,20 +102,20 @@ def through_the_counter_form(client, data):
 
 @pytest.mark.parametrize(("data", "expected"), CASES)
 def test_the_api_and_the_counter_form_give_the_same_verdict(
-    api_client, client, org, clock, data, expected
+    api_client, client, world, clock, data, expected
 ):
-    client.force_login(org.desk_officer)
-    api = through_the_api(logged_in(api_client, org.desk_officer), data)
+    client.force_login(world.desk_officer)
+    api = through_the_api(logged_in(api_client, world.desk_officer), data)
     page = through_the_counter_form(client, data)
     assert api == page == expected
 
 
-def test_both_doors_word_a_refusal_alike(api_client, client, org, clock):
+def test_both_doors_word_a_refusal_alike(api_client, client, world, clock):
     data = {**PERSON, "phone": "+84 912 345 678", "id_number": "123456789"}
-    api = logged_in(api_client, org.desk_officer).post(
+    api = logged_in(api_client, world.desk_officer).post(
         API_URL, {"procedure": "1.001193", "applicant": data}, format="json"
     )
-    client.force_login(org.desk_officer)
+    client.force_login(world.desk_officer)
     form_data = {"procedure": "1.001193", **{f"applicant_{k}": v for k, v in data.items()}}
     page = client.post(FORM_URL, form_data)
     message = "Chứng minh nhân dân (CMND) 9 số đã hết giá trị sử dụng từ ngày 01/01/2025"
@@ -125,7 +127,9 @@ def test_both_doors_word_a_refusal_alike(api_client, client, org, clock):
 
 
 def test_the_applicant_value_normalises_whatever_reaches_it():
-    person = applicant(name=" \u202eLê\u200b  Thị Cúc ", phone="+84 ９１２ 345 678", id_number="")
+    person = applicant_of(
+        name=" \u202eLê\u200b  Thị Cúc ", phone="+84 ９１２ 345 678", id_number=""
+    )
     assert (person.name, person.phone) == ("Lê Thị Cúc", "0912345678")
 
 
@@ -137,16 +141,16 @@ def test_the_applicant_value_normalises_whatever_reaches_it():
         ({"id_number": "123456789"}, "applicant_id_number"),
     ],
 )
-def test_the_intake_services_refuse_what_the_doors_refuse(org, clock, overrides, field):
-    with pytest.raises(services.TransitionError) as refused_error:
-        services.intake_at_counter(org.desk_officer, intake(org, **overrides))
+def test_the_intake_services_refuse_what_the_doors_refuse(world, clock, overrides, field):
+    with pytest.raises(TransitionError) as refused_error:
+        intake_at_counter(world.desk_officer, intake(world, **overrides))
     assert refused_error.value.field == field
     assert not Dossier.objects.exists()
 
 
-def test_an_import_stores_the_normalised_spelling(org, clock):
-    dossier = services.intake_at_counter(
-        org.desk_officer, intake(org, phone="(+84) 912.345.678", id_number="001-090-000-001")
+def test_an_import_stores_the_normalised_spelling(world, clock):
+    dossier = intake_at_counter(
+        world.desk_officer, intake(world, phone="(+84) 912.345.678", id_number="001-090-000-001")
     )
     dossier.refresh_from_db()
     assert (dossier.applicant_phone, dossier.applicant_id_number) == (

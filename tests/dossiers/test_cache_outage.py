@@ -43,8 +43,8 @@ def applicant_body(phone="0912345678"):
 
 
 class TestTheDeskKeepsWorking:
-    def test_counter_intake_transfer_and_the_lists(self, api_client, org, redis_down):
-        api_client.force_authenticate(org.desk_officer)
+    def test_counter_intake_transfer_and_the_lists(self, api_client, world, redis_down):
+        api_client.force_authenticate(world.desk_officer)
         body = {"procedure": "1.001193", "applicant": applicant_body(), "summary": "Khai sinh"}
 
         created = api_client.post("/api/v1/dossiers/", body, format="json")
@@ -61,15 +61,15 @@ class TestTheDeskKeepsWorking:
         assert listed.status_code == 200 and listed.json()["count"] == 1
         assert api_client.get(f"/api/v1/dossiers/{code}/").status_code == 200
 
-    def test_the_desk_pages(self, client, make, org, redis_down):
+    def test_the_desk_pages(self, client, make, world, redis_down):
         dossier = make("received")
-        client.force_login(org.desk_officer)
+        client.force_login(world.desk_officer)
         for url in [*DESK_PAGES, f"/desk/dossiers/{dossier.code}/"]:
             assert client.get(url).status_code == 200, url
         assert_the_cache_is_down()
 
-    def test_the_desk_intake_form(self, client, org, redis_down):
-        client.force_login(org.desk_officer)
+    def test_the_desk_intake_form(self, client, world, redis_down):
+        client.force_login(world.desk_officer)
         form = {
             "procedure": "1.001193",
             "channel": "counter",
@@ -85,7 +85,7 @@ class TestTheDeskKeepsWorking:
 
 
 class TestThePublicDoorsAnswer:
-    def test_procedures_fields_and_the_deadline_preview(self, api_client, org, redis_down):
+    def test_procedures_fields_and_the_deadline_preview(self, api_client, world, redis_down):
         assert api_client.get("/api/v1/procedures/", {"search": "khai sinh"}).status_code == 200
         assert api_client.get("/api/v1/procedures/1.001193/").status_code == 200
         assert api_client.get("/api/v1/fields/").status_code == 200
@@ -96,7 +96,7 @@ class TestThePublicDoorsAnswer:
         assert preview.status_code == 200
         assert_the_cache_is_down()
 
-    def test_the_catalogue_pages(self, client, org, redis_down):
+    def test_the_catalogue_pages(self, client, world, redis_down):
         for url in ("/", "/procedures/", "/procedures/?q=khai+sinh"):
             assert client.get(url).status_code == 200, url
 
@@ -109,7 +109,7 @@ class TestThePublicDoorsAnswer:
         assert page.status_code == 200 and page.context["dossier"] == dossier
         assert_the_cache_is_down()
 
-    def test_the_token_endpoint(self, api_client, org, redis_down):
+    def test_the_token_endpoint(self, api_client, world, redis_down):
         answer = api_client.post(
             "/api/v1/auth/token/", {"username": "desk", "password": "Secret-pass-123"}
         )
@@ -117,9 +117,11 @@ class TestThePublicDoorsAnswer:
 
 
 class TestThrottlesInAnOutage:
-    def test_signed_in_staff_are_never_refused(self, api_client, make, org, redis_down, low_rates):
+    def test_signed_in_staff_are_never_refused(
+        self, api_client, make, world, redis_down, low_rates
+    ):
         dossier = make("received")
-        api_client.force_authenticate(org.desk_officer)
+        api_client.force_authenticate(world.desk_officer)
         attempt = {"code": dossier.code, "phone": "0912345678"}
         answers = [
             api_client.get(url, attempt if "lookup" in url else {}).status_code
@@ -128,10 +130,10 @@ class TestThrottlesInAnOutage:
         ]
         assert 429 not in answers
 
-    def test_with_the_cache_up_the_same_calls_are_limited(self, api_client, make, org, low_rates):
+    def test_with_the_cache_up_the_same_calls_are_limited(self, api_client, make, world, low_rates):
         """The control: what the outage policy lifts is a real limit."""
         dossier = make("received")
-        api_client.force_authenticate(org.desk_officer)
+        api_client.force_authenticate(world.desk_officer)
         attempt = {"code": dossier.code, "phone": "0912345678"}
         answers = [api_client.get("/api/v1/lookup/", attempt).status_code for _ in range(4)]
         assert answers == [200, 200, 200, 429]
@@ -149,7 +151,7 @@ class TestThrottlesInAnOutage:
         assert client.post("/lookup/", attempt, REMOTE_ADDR="198.51.100.9").status_code == 200
         assert_the_cache_is_down()
 
-    def test_token_guesses_still_count(self, api_client, org, redis_down, low_rates):
+    def test_token_guesses_still_count(self, api_client, world, redis_down, low_rates):
         guess = {"username": "nobody", "password": "x"}
         answers = [api_client.post("/api/v1/auth/token/", guess).status_code for _ in range(4)]
         assert answers == [400, 400, 400, 429]
@@ -169,10 +171,10 @@ class TestThrottlesInAnOutage:
         assert answers == [302, 302, 429]
 
 
-def test_intakes_in_an_outage_share_one_procedure_version(api_client, org, redis_down):
+def test_intakes_in_an_outage_share_one_procedure_version(api_client, world, redis_down):
     """The current version is worked out from the database when the cache cannot say it:
     intakes in a row get distinct codes and the same version, not a new one each."""
-    api_client.force_authenticate(org.desk_officer)
+    api_client.force_authenticate(world.desk_officer)
     body = {"procedure": "1.001193", "applicant": applicant_body()}
     codes = [
         api_client.post("/api/v1/dossiers/", body, format="json").json()["code"] for _ in range(3)

@@ -14,8 +14,9 @@ from django.conf import settings
 from django.db import connection
 from django.utils import timezone
 
-from dossiers import services
 from dossiers.models import Notification, Reminder, Status
+from dossiers.services import transitions
+from dossiers.services.intake import intake_at_counter
 from onestop.celery import app as celery_app
 from tests.dossiers.conftest import intake
 
@@ -103,9 +104,9 @@ def mails(folder):
     return [path.read_text(encoding="utf-8") for path in sorted(folder.glob("*.log"))]
 
 
-def test_worker_delivers_the_receipt_notification(org, worker):
+def test_worker_delivers_the_receipt_notification(world, worker):
     before = len(mails(worker))
-    dossier = services.intake_at_counter(org.desk_officer, intake(org))
+    dossier = intake_at_counter(world.desk_officer, intake(world))
     ids = list(Notification.objects.filter(dossier=dossier).values_list("pk", flat=True))
     _send("dossiers.tasks.deliver_notifications", ids)
     assert wait_for(lambda: not Notification.objects.filter(sent_at__isnull=True).exists())
@@ -114,11 +115,11 @@ def test_worker_delivers_the_receipt_notification(org, worker):
     assert dossier.code in message
 
 
-def test_worker_runs_the_reminder_sweep_end_to_end(org, worker):
-    org.specialist.email = "spec@example.vn"
-    org.specialist.save()
-    dossier = services.intake_at_counter(org.desk_officer, intake(org))
-    dossier = services.transfer(dossier, org.admin, to_unit=org.justice)
+def test_worker_runs_the_reminder_sweep_end_to_end(world, worker):
+    world.specialist.email = "spec@example.vn"
+    world.specialist.save()
+    dossier = intake_at_counter(world.desk_officer, intake(world))
+    dossier = transitions.transfer(dossier, world.admin, to_unit=world.justice)
     # Due within the reminder horizon: move the due time close to now.
     type(dossier).objects.filter(pk=dossier.pk).update(
         due_at=timezone.now() + timedelta(minutes=30)
@@ -143,10 +144,10 @@ def broker_down():
         celery_app.pool.force_close_all()
 
 
-def test_intake_survives_the_broker_being_down_and_the_sweep_sends_once(org, worker, broker_down):
+def test_intake_survives_the_broker_being_down_and_the_sweep_sends_once(world, worker, broker_down):
     before = len(mails(worker))
     started = time.monotonic()
-    dossier = services.intake_at_counter(org.desk_officer, intake(org))
+    dossier = intake_at_counter(world.desk_officer, intake(world))
     assert time.monotonic() - started < 10  # the request does not hang on the broker
     assert type(dossier).objects.get(pk=dossier.pk).status == Status.RECEIVED
     assert Notification.objects.filter(sent_at__isnull=True).count() == 2

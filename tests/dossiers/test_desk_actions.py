@@ -59,10 +59,10 @@ def messages_of(response):
     ],
 )
 def test_each_action_form_calls_its_service(
-    client, make, org, status, actor, action, data, expected
+    client, make, world, status, actor, action, data, expected
 ):
     dossier = make(status)
-    client.force_login(getattr(org, actor))
+    client.force_login(getattr(world, actor))
     page = client.get(f"/desk/dossiers/{dossier.code}/")
     assert action in [form.action for form in page.context["action_forms"]]
     response = post(client, dossier, action, data)
@@ -74,25 +74,25 @@ def test_each_action_form_calls_its_service(
     assert messages_of(response)
 
 
-def test_transfer_with_unit_and_handler(client, make, org):
+def test_transfer_with_unit_and_handler(client, make, world):
     dossier = make("received")
-    client.force_login(org.desk_officer)
-    data = {"transfer-to_unit": org.justice.pk, "transfer-handler": org.specialist.pk}
+    client.force_login(world.desk_officer)
+    data = {"transfer-to_unit": world.justice.pk, "transfer-handler": world.specialist.pk}
     response = post(client, dossier, "transfer", data)
     assert response.status_code == 302
     dossier.refresh_from_db()
     assert (dossier.status, dossier.handling_unit, dossier.handler) == (
         Status.IN_PROGRESS,
-        org.justice,
-        org.specialist,
+        world.justice,
+        world.specialist,
     )
     assert "Phòng Tư pháp" in messages_of(response)[0]
 
 
-def test_transfer_to_an_officer_of_another_unit_is_refused_inline(client, make, org):
+def test_transfer_to_an_officer_of_another_unit_is_refused_inline(client, make, world):
     dossier = make("received")
-    client.force_login(org.desk_officer)
-    data = {"transfer-to_unit": org.justice.pk, "transfer-handler": org.ward_specialist.pk}
+    client.force_login(world.desk_officer)
+    data = {"transfer-to_unit": world.justice.pk, "transfer-handler": world.ward_specialist.pk}
     response = post(client, dossier, "transfer", data)
     assert response.status_code == 200
     bound = next(f for f in response.context["action_forms"] if f.action == "transfer")
@@ -102,16 +102,16 @@ def test_transfer_to_an_officer_of_another_unit_is_refused_inline(client, make, 
     assert dossier.status == Status.RECEIVED
 
 
-def test_resolve_records_the_result_file(client, make, org):
+def test_resolve_records_the_result_file(client, make, world):
     dossier = make("in_progress")
-    client.force_login(org.specialist)
+    client.force_login(world.specialist)
     post(client, dossier, "resolve", {"resolve-note": "Đã ký", "resolve-files": [pdf()]})
     assert dossier.attachments.get().kind == AttachmentKind.RESULT
 
 
-def test_apology_with_a_new_appointment(client, make, org):
+def test_apology_with_a_new_appointment(client, make, world):
     dossier = make("in_progress")  # appointment Fri 27/11 09:00
-    client.force_login(org.specialist)
+    client.force_login(world.specialist)
     data = {
         "apologize-reason": "Cần xác minh thêm",
         "apologize-new_appointment_at": "2026-12-01T15:00",
@@ -126,9 +126,9 @@ def test_apology_with_a_new_appointment(client, make, org):
 
 
 class TestRefusals:
-    def test_an_empty_reason_is_refused_with_the_services_message(self, client, make, org):
+    def test_an_empty_reason_is_refused_with_the_services_message(self, client, make, world):
         dossier = make("submitted")
-        client.force_login(org.desk_officer)
+        client.force_login(world.desk_officer)
         response = post(client, dossier, "refuse", {"refuse-reason": "   "})
         assert response.status_code == 200
         bound = next(f for f in response.context["action_forms"] if f.action == "refuse")
@@ -138,28 +138,30 @@ class TestRefusals:
         assert dossier.status == Status.SUBMITTED
         assert dossier.events.count() == 1
 
-    def test_an_action_the_table_does_not_allow_shows_why(self, client, make, org):
+    def test_an_action_the_table_does_not_allow_shows_why(self, client, make, world):
         dossier = make("in_progress")
-        client.force_login(org.desk_officer)
+        client.force_login(world.desk_officer)
         response = post(client, dossier, "receive")
         assert response.status_code == 302
-        expected = refusal_reason(Action.RECEIVE, dossier, org.desk_officer)
+        expected = refusal_reason(Action.RECEIVE, dossier, world.desk_officer)
         assert messages_of(response) == [expected]
         dossier.refresh_from_db()
         assert dossier.status == Status.IN_PROGRESS
 
-    def test_a_role_that_may_not_act_is_told_so(self, client, make, org):
+    def test_a_role_that_may_not_act_is_told_so(self, client, make, world):
         dossier = make("resolved")
-        client.force_login(org.specialist)
+        client.force_login(world.specialist)
         response = post(client, dossier, "return")
-        assert messages_of(response) == [refusal_reason(Action.RETURN, dossier, org.specialist)]
+        assert messages_of(response) == [refusal_reason(Action.RETURN, dossier, world.specialist)]
         dossier.refresh_from_db()
         assert dossier.status == Status.RESOLVED
 
-    def test_an_apology_after_the_due_time_shows_the_reason_inline(self, client, make, org, clock):
+    def test_an_apology_after_the_due_time_shows_the_reason_inline(
+        self, client, make, world, clock
+    ):
         dossier = make("in_progress")
         clock.move_to(dossier.due_at + timedelta(hours=1))
-        client.force_login(org.specialist)
+        client.force_login(world.specialist)
         data = {"apologize-reason": "Chậm", "apologize-new_appointment_at": "2026-12-04T09:00"}
         response = post(client, dossier, "apologize", data)
         assert response.status_code == 200
@@ -169,43 +171,43 @@ class TestRefusals:
         dossier.refresh_from_db()
         assert dossier.apology_count == 0
 
-    def test_an_earlier_appointment_is_refused_on_its_field(self, client, make, org):
+    def test_an_earlier_appointment_is_refused_on_its_field(self, client, make, world):
         dossier = make("in_progress")
-        client.force_login(org.specialist)
+        client.force_login(world.specialist)
         data = {"apologize-reason": "Chậm", "apologize-new_appointment_at": "2026-11-24T09:00"}
         response = post(client, dossier, "apologize", data)
         bound = next(f for f in response.context["action_forms"] if f.action == "apologize")
         assert list(bound.errors) == ["new_appointment_at"]
 
-    def test_a_bad_result_file_is_refused_and_nothing_changes(self, client, make, org):
+    def test_a_bad_result_file_is_refused_and_nothing_changes(self, client, make, world):
         dossier = make("in_progress")
-        client.force_login(org.specialist)
+        client.force_login(world.specialist)
         fake = SimpleUploadedFile("ket-qua.pdf", b"MZ\x90\x00" + b"\x00" * 100)
         response = post(client, dossier, "resolve", {"resolve-files": [fake]})
         assert response.status_code == 200
         dossier.refresh_from_db()
         assert (dossier.status, dossier.attachments.count()) == (Status.IN_PROGRESS, 0)
 
-    def test_unknown_action_is_404_and_get_is_not_allowed(self, client, make, org):
+    def test_unknown_action_is_404_and_get_is_not_allowed(self, client, make, world):
         dossier = make("submitted")
-        client.force_login(org.desk_officer)
+        client.force_login(world.desk_officer)
         assert post(client, dossier, "explode").status_code == 404
         assert post(client, dossier, "rate").status_code == 404
         assert client.get(f"/desk/dossiers/{dossier.code}/receive/").status_code == 405
 
 
 class TestDossierScreen:
-    def test_it_offers_exactly_the_available_actions(self, client, make, org):
+    def test_it_offers_exactly_the_available_actions(self, client, make, world):
         dossier = make("in_progress")
-        client.force_login(org.specialist)
+        client.force_login(world.specialist)
         response = client.get(f"/desk/dossiers/{dossier.code}/")
         shown = [form.action for form in response.context["action_forms"]]
-        assert shown == available_actions(dossier, org.specialist)
+        assert shown == available_actions(dossier, world.specialist)
         assert "resolve" in shown and "receive" not in shown
 
-    def test_it_shows_data_timeline_files_and_print_links(self, client, make, org):
+    def test_it_shows_data_timeline_files_and_print_links(self, client, make, world):
         dossier = make("supplement_requested")
-        client.force_login(org.desk_officer)
+        client.force_login(world.desk_officer)
         html = client.get(f"/desk/dossiers/{dossier.code}/").content.decode()
         for text in [
             "Nguyễn Văn An",
@@ -222,9 +224,9 @@ class TestDossierScreen:
             assert text in html, text
         assert f"/print/{dossier.code}/refusal/" not in html
 
-    def test_an_attachment_is_served_to_staff_in_scope(self, client, make, org):
+    def test_an_attachment_is_served_to_staff_in_scope(self, client, make, world):
         dossier = make("in_progress")
-        client.force_login(org.specialist)
+        client.force_login(world.specialist)
         post(client, dossier, "resolve", {"resolve-files": [pdf()]})
         attachment = dossier.attachments.get()
         response = client.get(f"/desk/dossiers/{dossier.code}/files/{attachment.pk}/")

@@ -26,12 +26,12 @@ def form_data(**overrides):
 
 
 @pytest.fixture
-def desk_client(client, org, clock):
-    client.force_login(org.desk_officer)
+def desk_client(client, world, clock):
+    client.force_login(world.desk_officer)
     return client
 
 
-def test_the_form_offers_published_procedures_and_focuses_the_first_field(desk_client, org):
+def test_the_form_offers_published_procedures_and_focuses_the_first_field(desk_client, world):
     ProcedureFactory(code="9.000001", name="Thủ tục chưa công khai", published=False)
     html = desk_client.get(URL).content.decode()
     assert '<option value="1.001193 — Đăng ký khai sinh">' in html
@@ -41,14 +41,14 @@ def test_the_form_offers_published_procedures_and_focuses_the_first_field(desk_c
     assert 'enctype="multipart/form-data"' in html
 
 
-def test_happy_path_receives_at_once_and_offers_the_receipt(desk_client, org):
+def test_happy_path_receives_at_once_and_offers_the_receipt(desk_client, world):
     upload = SimpleUploadedFile("to-khai.pdf", PDF, content_type="application/pdf")
     response = desk_client.post(URL, {**form_data(), "files": [upload]})
     dossier = Dossier.objects.get()
     assert response.status_code == 302
     assert response["Location"] == f"/desk/dossiers/{dossier.code}/"
     assert dossier.status == Status.RECEIVED
-    assert (dossier.channel, dossier.receiving_unit) == ("counter", org.town)
+    assert (dossier.channel, dossier.receiving_unit) == ("counter", world.town)
     assert (dossier.applicant_name, dossier.applicant_phone) == ("Trần Thị Bích", "0912345678")
     assert dossier.due_at is not None
     assert dossier.attachments.get().content_type == "application/pdf"
@@ -66,12 +66,12 @@ def test_happy_path_receives_at_once_and_offers_the_receipt(desk_client, org):
         ("dang ky khai sinh", "1.001193"),
     ],
 )
-def test_the_procedure_may_be_typed_by_code_or_name(desk_client, org, typed, found):
+def test_the_procedure_may_be_typed_by_code_or_name(desk_client, world, typed, found):
     desk_client.post(URL, form_data(procedure=typed))
     assert Dossier.objects.get().procedure.code == found
 
 
-def test_post_intake_is_recorded_by_its_channel(desk_client, org):
+def test_post_intake_is_recorded_by_its_channel(desk_client, world):
     desk_client.post(URL, form_data(channel="post"))
     assert Dossier.objects.get().channel == "post"
 
@@ -86,7 +86,7 @@ def test_post_intake_is_recorded_by_its_channel(desk_client, org):
         ("applicant_email", "not-an-email", "Nhập địa chỉ thư điện tử hợp lệ"),
     ],
 )
-def test_bad_input_is_shown_inline_and_kept(desk_client, org, field, value, message):
+def test_bad_input_is_shown_inline_and_kept(desk_client, world, field, value, message):
     data = form_data(**{field: value})
     response = desk_client.post(URL, data)
     assert response.status_code == 200
@@ -98,7 +98,7 @@ def test_bad_input_is_shown_inline_and_kept(desk_client, org, field, value, mess
     assert not Dossier.objects.exists()
 
 
-def test_an_ambiguous_name_asks_to_pick_from_the_list(desk_client, org):
+def test_an_ambiguous_name_asks_to_pick_from_the_list(desk_client, world):
     ProcedureFactory(code="1.001194", name="Đăng ký khai sinh có yếu tố nước ngoài")
     response = desk_client.post(URL, form_data(procedure="khai sinh"))
     assert response.status_code == 200
@@ -106,7 +106,7 @@ def test_an_ambiguous_name_asks_to_pick_from_the_list(desk_client, org):
     assert not Dossier.objects.exists()
 
 
-def test_a_renamed_executable_is_refused_and_nothing_is_saved(desk_client, org):
+def test_a_renamed_executable_is_refused_and_nothing_is_saved(desk_client, world):
     fake = SimpleUploadedFile("giay-to.pdf", b"MZ\x90\x00" + b"\x00" * 200)
     response = desk_client.post(URL, {**form_data(), "files": [fake]})
     assert response.status_code == 200
@@ -119,7 +119,7 @@ def test_a_renamed_executable_is_refused_and_nothing_is_saved(desk_client, org):
     assert not HeldUpload.objects.exists()
 
 
-def test_scans_outlive_a_mistyped_phone(desk_client, org, django_capture_on_commit_callbacks):
+def test_scans_outlive_a_mistyped_phone(desk_client, world, django_capture_on_commit_callbacks):
     scans = [
         SimpleUploadedFile("to-khai.pdf", PDF),
         SimpleUploadedFile("cccd.pdf", PDF + b"% mat sau\n"),
@@ -141,8 +141,8 @@ def test_scans_outlive_a_mistyped_phone(desk_client, org, django_capture_on_comm
     assert not HeldUpload.objects.exists()
 
 
-def test_a_staff_member_who_is_not_a_desk_officer_gets_the_services_reason(client, org, clock):
-    client.force_login(org.specialist)
+def test_a_staff_member_who_is_not_a_desk_officer_gets_the_services_reason(client, world, clock):
+    client.force_login(world.specialist)
     response = client.post(URL, form_data())
     assert response.status_code == 200
     assert response.context["form"].non_field_errors()

@@ -10,9 +10,12 @@ from django.shortcuts import resolve_url
 from django.test.utils import CaptureQueriesContext
 
 from core.workdays import TZ
-from dossiers import services
 from dossiers.models import Status
-from tests.dossiers.conftest import MONDAY_9AM, intake
+from dossiers.services import transitions
+from dossiers.services.attachments import attach
+from dossiers.services.intake import intake_at_counter
+from tests.dossiers.conftest import intake
+from tests.world import NOW
 
 DESK_URLS = ["/desk/", "/desk/queue/", "/desk/intake/", "/desk/due-soon/", "/desk/overdue/"]
 THURSDAY_10AM = datetime(2026, 11, 26, 10, 0, tzinfo=TZ)  # 7 working hours before Fri 09:00
@@ -23,27 +26,27 @@ def _pdf(name):
     return SimpleUploadedFile(name, b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n")
 
 
-def in_progress_at(org, unit, handler=None):
+def in_progress_at(world, unit, handler=None):
     """A town-desk dossier received Monday 09:00 (due Fri 27/11 09:00), now with ``unit``."""
-    dossier = services.intake_at_counter(org.desk_officer, intake(org))
-    return services.transfer(dossier, org.admin, to_unit=unit, handler=handler)
+    dossier = intake_at_counter(world.desk_officer, intake(world))
+    return transitions.transfer(dossier, world.admin, to_unit=unit, handler=handler)
 
 
 class TestAccess:
     @pytest.mark.parametrize("url", DESK_URLS)
-    def test_anonymous_is_sent_to_log_in(self, client, org, url):
+    def test_anonymous_is_sent_to_log_in(self, client, world, url):
         response = client.get(url)
         assert response.status_code == 302
         assert response["Location"].startswith(resolve_url(settings.LOGIN_URL))
 
     @pytest.mark.parametrize("url", DESK_URLS)
-    def test_citizen_is_forbidden(self, client, org, url):
-        client.force_login(org.citizen)
+    def test_citizen_is_forbidden(self, client, world, url):
+        client.force_login(world.citizen)
         assert client.get(url).status_code == 403
 
-    def test_citizen_cannot_post_an_action(self, client, make, org):
+    def test_citizen_cannot_post_an_action(self, client, make, world):
         dossier = make("submitted")
-        client.force_login(org.citizen)
+        client.force_login(world.citizen)
         response = client.post(f"/desk/dossiers/{dossier.code}/receive/")
         assert response.status_code == 403
         dossier.refresh_from_db()
@@ -51,14 +54,14 @@ class TestAccess:
 
     @pytest.mark.parametrize("user", ["desk_officer", "specialist", "ward_leader", "leader"])
     @pytest.mark.parametrize("url", DESK_URLS)
-    def test_staff_roles_may_open_the_desk(self, client, org, url, user):
-        client.force_login(getattr(org, user))
+    def test_staff_roles_may_open_the_desk(self, client, world, url, user):
+        client.force_login(getattr(world, user))
         assert client.get(url).status_code == 200
 
-    def test_desk_of_another_ward_gets_404_outside_its_scope(self, client, make, org):
+    def test_desk_of_another_ward_gets_404_outside_its_scope(self, client, make, world):
         dossier = make("received")
-        attachment = services.attach(dossier, _pdf("don.pdf"), "application", org.desk_officer)
-        client.force_login(org.other_ward_desk)
+        attachment = attach(dossier, _pdf("don.pdf"), "application", world.desk_officer)
+        client.force_login(world.other_ward_desk)
         assert client.get(f"/desk/dossiers/{dossier.code}/").status_code == 404
         files_url = f"/desk/dossiers/{dossier.code}/files/{attachment.pk}/"
         assert client.get(files_url).status_code == 404
@@ -66,43 +69,43 @@ class TestAccess:
         assert response.status_code == 404
         assert dossier.events.count() == 1
 
-    def test_the_nav_shows_the_desk_to_staff_only(self, client, org):
-        client.force_login(org.desk_officer)
+    def test_the_nav_shows_the_desk_to_staff_only(self, client, world):
+        client.force_login(world.desk_officer)
         assert 'href="/desk/"' in client.get("/").content.decode()
-        client.force_login(org.citizen)
+        client.force_login(world.citizen)
         assert 'href="/desk/"' not in client.get("/").content.decode()
 
 
 class TestHome:
-    def test_counts_of_the_queues(self, client, make, org, clock):
+    def test_counts_of_the_queues(self, client, make, world, clock):
         make("submitted")
         make("submitted")
-        in_progress_at(org, org.justice)
+        in_progress_at(world, world.justice)
         clock.move_to(THURSDAY_10AM)
-        in_progress_at(org, org.justice)  # received Thursday: due next week, not listed
-        client.force_login(org.desk_officer)
+        in_progress_at(world, world.justice)  # received Thursday: due next week, not listed
+        client.force_login(world.desk_officer)
         counts = client.get("/desk/").context["counts"]
         assert counts == {"queue": 2, "due_soon": 1, "overdue": 0}
 
-    def test_open_a_dossier_by_code(self, client, make, org):
+    def test_open_a_dossier_by_code(self, client, make, world):
         dossier = make("received")
-        client.force_login(org.desk_officer)
+        client.force_login(world.desk_officer)
         response = client.get("/desk/", {"code": f" {dossier.code} "})
         assert response.status_code == 302
         assert response["Location"] == f"/desk/dossiers/{dossier.code}/"
-        client.force_login(org.other_ward_desk)
+        client.force_login(world.other_ward_desk)
         response = client.get("/desk/", {"code": dossier.code})
         assert response.status_code == 200
         assert dossier.code in str(next(iter(response.context["messages"])))
 
 
 class TestQueue:
-    def test_online_filings_oldest_first_with_their_check_actions(self, client, make, org, clock):
+    def test_online_filings_oldest_first_with_their_check_actions(self, client, make, world, clock):
         first = make("submitted")
         clock.shift(3600)
         second = make("submitted")
         make("received")  # counter intake: never in the queue
-        client.force_login(org.desk_officer)
+        client.force_login(world.desk_officer)
         response = client.get("/desk/queue/")
         rows = response.context["rows"]
         assert [dossier.code for dossier, _forms in rows] == [first.code, second.code]
@@ -114,9 +117,9 @@ class TestQueue:
         html = response.content.decode()
         assert f'action="/desk/dossiers/{first.code}/receive/"' in html
 
-    def test_receive_from_the_queue_comes_back_to_it(self, client, make, org):
+    def test_receive_from_the_queue_comes_back_to_it(self, client, make, world):
         dossier = make("submitted")
-        client.force_login(org.desk_officer)
+        client.force_login(world.desk_officer)
         response = client.post(
             f"/desk/dossiers/{dossier.code}/receive/", {"next": "/desk/queue/?page=1"}
         )
@@ -125,21 +128,21 @@ class TestQueue:
         dossier.refresh_from_db()
         assert dossier.status == Status.RECEIVED
 
-    def test_an_outside_next_is_ignored(self, client, make, org):
+    def test_an_outside_next_is_ignored(self, client, make, world):
         dossier = make("submitted")
-        client.force_login(org.desk_officer)
+        client.force_login(world.desk_officer)
         response = client.post(
             f"/desk/dossiers/{dossier.code}/receive/", {"next": "https://evil.example/"}
         )
         assert response["Location"] == f"/desk/dossiers/{dossier.code}/"
 
-    def test_other_desks_do_not_see_the_filing(self, client, make, org):
+    def test_other_desks_do_not_see_the_filing(self, client, make, world):
         make("submitted")
-        client.force_login(org.other_ward_desk)
+        client.force_login(world.other_ward_desk)
         assert client.get("/desk/queue/").context["rows"] == []
 
-    def test_query_count_does_not_grow_with_the_queue(self, client, make, org):
-        client.force_login(org.desk_officer)
+    def test_query_count_does_not_grow_with_the_queue(self, client, make, world):
+        client.force_login(world.desk_officer)
         make("submitted")
         client.get("/desk/queue/")  # warm the calendar and content-type caches
         with CaptureQueriesContext(connection) as small:
@@ -153,11 +156,11 @@ class TestQueue:
 
 
 class TestDueLists:
-    def test_due_soon_and_overdue_follow_the_clock(self, client, make, org, clock):
-        org.specialist.first_name, org.specialist.last_name = "Cường", "Lê Văn"
-        org.specialist.save()
-        dossier = in_progress_at(org, org.justice, handler=org.specialist)
-        client.force_login(org.desk_officer)
+    def test_due_soon_and_overdue_follow_the_clock(self, client, make, world, clock):
+        world.specialist.first_name, world.specialist.last_name = "Cường", "Lê Văn"
+        world.specialist.save()
+        dossier = in_progress_at(world, world.justice, handler=world.specialist)
+        client.force_login(world.desk_officer)
         assert _codes(client, "/desk/due-soon/") == []
         clock.move_to(THURSDAY_10AM)
         response = client.get("/desk/due-soon/")
@@ -173,51 +176,51 @@ class TestDueLists:
         assert _codes(client, "/desk/overdue/") == [dossier.code]
         assert "quá hạn 2 giờ 30 phút" in response.content.decode()
 
-    def test_paused_and_finished_dossiers_are_not_listed(self, client, make, org, clock):
+    def test_paused_and_finished_dossiers_are_not_listed(self, client, make, world, clock):
         make("supplement_requested")
         make("resolved")
         clock.move_to(FRIDAY_11_30)
-        client.force_login(org.desk_officer)
+        client.force_login(world.desk_officer)
         assert _codes(client, "/desk/overdue/") == []
 
-    def test_filter_by_unit_and_sort_by_due_time(self, client, make, org, clock):
-        justice = in_progress_at(org, org.justice)
+    def test_filter_by_unit_and_sort_by_due_time(self, client, make, world, clock):
+        justice = in_progress_at(world, world.justice)
         clock.shift(3600)
-        ward = in_progress_at(org, org.ward)
+        ward = in_progress_at(world, world.ward)
         clock.move_to(datetime(2026, 11, 30, 9, tzinfo=TZ))
-        client.force_login(org.desk_officer)
+        client.force_login(world.desk_officer)
         assert _codes(client, "/desk/overdue/") == [justice.code, ward.code]
         assert _codes(client, "/desk/overdue/?sort=-due") == [ward.code, justice.code]
-        assert _codes(client, f"/desk/overdue/?unit={org.ward.code}") == [ward.code]
+        assert _codes(client, f"/desk/overdue/?unit={world.ward.code}") == [ward.code]
 
-    def test_a_unit_outside_the_scope_is_reported_and_ignored(self, client, make, org, clock):
-        in_progress_at(org, org.ward)
+    def test_a_unit_outside_the_scope_is_reported_and_ignored(self, client, make, world, clock):
+        in_progress_at(world, world.ward)
         clock.move_to(datetime(2026, 11, 30, 9, tzinfo=TZ))
-        client.force_login(org.ward_specialist)
-        response = client.get("/desk/overdue/", {"unit": org.justice.code, "sort": "sideways"})
+        client.force_login(world.ward_specialist)
+        response = client.get("/desk/overdue/", {"unit": world.justice.code, "sort": "sideways"})
         assert response.status_code == 200
         assert set(response.context["form"].errors) == {"unit", "sort"}
         assert len(response.context["page"].object_list) == 1
 
     @pytest.mark.parametrize("url", ["/desk/due-soon/", "/desk/overdue/"])
-    def test_query_count_does_not_grow_with_the_list(self, client, make, org, clock, url):
+    def test_query_count_does_not_grow_with_the_list(self, client, make, world, clock, url):
         moment = THURSDAY_10AM if url == "/desk/due-soon/" else FRIDAY_11_30
-        handlers = [org.specialist, None, org.ward_specialist, org.ward_leader]
-        units = [org.justice, org.town, org.ward, org.ward]
-        client.force_login(org.desk_officer)
+        handlers = [world.specialist, None, world.ward_specialist, world.ward_leader]
+        units = [world.justice, world.town, world.ward, world.ward]
+        client.force_login(world.desk_officer)
 
         def measure():
             clock.move_to(moment)
             client.get(url)  # warm the calendar cache
             with CaptureQueriesContext(connection) as queries:
                 response = client.get(url)
-            clock.move_to(MONDAY_9AM)
+            clock.move_to(NOW)
             return len(queries), len(response.context["page"].object_list)
 
-        in_progress_at(org, org.justice, org.specialist)
+        in_progress_at(world, world.justice, world.specialist)
         small, small_rows = measure()
         for unit, handler in zip(units, handlers, strict=True):
-            in_progress_at(org, unit, handler)
+            in_progress_at(world, unit, handler)
         large, large_rows = measure()
         assert (small_rows, large_rows) == (1, 5)
         assert small == large
@@ -229,8 +232,8 @@ def _codes(client, url):
     return [dossier.code for dossier in response.context["page"].object_list]
 
 
-def test_the_intake_is_offered_to_desk_officers_only(client, org):
-    client.force_login(org.desk_officer)
+def test_the_intake_is_offered_to_desk_officers_only(client, world):
+    client.force_login(world.desk_officer)
     assert 'href="/desk/intake/"' in client.get("/desk/").content.decode()
-    client.force_login(org.specialist)
+    client.force_login(world.specialist)
     assert 'href="/desk/intake/"' not in client.get("/desk/").content.decode()

@@ -7,7 +7,8 @@ from django.template import Context, Template
 from django.utils import translation
 
 from core.workdays import TZ
-from dossiers.templatetags.dossier_tags import person, remaining
+from dossiers.templatetags.dossier_tags import remaining
+from dossiers.words import person
 
 FRIDAY_9AM = datetime(2026, 11, 27, 9, 0, tzinfo=TZ)
 
@@ -42,7 +43,7 @@ def test_remaining_in_english(make, clock):
         assert remaining(dossier) == "1 day 4 hours left"
 
 
-def test_a_paused_clock_says_so_and_does_not_run(make, org, clock):
+def test_a_paused_clock_says_so_and_does_not_run(make, world, clock):
     dossier = make("supplement_requested")  # paused Mon 09:00 with 3 days left
     clock.move_to(datetime(2026, 12, 10, 9, 0, tzinfo=TZ))
     assert render(dossier) == "còn 3 ngày (đang tạm dừng tính thời hạn)|"
@@ -53,8 +54,8 @@ def test_nothing_before_receipt_or_once_finished(make, clock, status):
     assert render(make(status)) == "|"
 
 
-def test_person_puts_the_family_name_first(org):
-    assert person(org.desk_officer) == "Nguyễn Văn An"
-    org.desk_officer.first_name = org.desk_officer.last_name = ""
-    assert person(org.desk_officer) == "desk"
+def test_person_puts_the_family_name_first(world):
+    assert person(world.desk_officer) == "Nguyễn Văn An"
+    world.desk_officer.first_name = world.desk_officer.last_name = ""
+    assert person(world.desk_officer) == "desk"
     assert person(None) == ""

@@ -4,7 +4,7 @@ no officer names, a masked applicant, and a throttle per client address."""
 import pytest
 from django.utils.html import escape
 
-from dossiers.forms import LOOKUP_NO_MATCH
+from dossiers.forms.citizen import LOOKUP_NO_MATCH
 
 URL = "/lookup/"
 
@@ -14,10 +14,10 @@ def shows(response, text):
 
 
 @pytest.fixture
-def dossier(make, org):
+def dossier(make, world):
     """Received at the town desk by "desk", handed to the justice office by "root"."""
-    org.desk_officer.first_name, org.desk_officer.last_name = "Thư", "Trần Thị"
-    org.desk_officer.save()
+    world.desk_officer.first_name, world.desk_officer.last_name = "Thư", "Trần Thị"
+    world.desk_officer.save()
     return make("in_progress")
 
 

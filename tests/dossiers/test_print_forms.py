@@ -14,8 +14,10 @@ from pypdf import PdfReader
 
 from core.qr import qr_svg
 from core.workdays import TZ
-from dossiers import services
-from dossiers.printing import date_words, place_name, time_words
+from dossiers.printing.words import date_words, place_name, time_words
+from dossiers.services import transitions
+from dossiers.services.attachments import Upload
+from dossiers.services.intake import intake_at_counter
 from procedures.models import WorkflowStep
 from tests.dossiers.conftest import intake
 from tests.factories import UnitFactory
@@ -38,34 +40,36 @@ def text_of(response):
 
 
 @pytest.fixture
-def officer(org):
+def officer(world):
     """The desk officer, with a name that differs from the applicant's."""
-    org.desk_officer.first_name, org.desk_officer.last_name = "Bình", "Trần Thị"
-    org.desk_officer.save()
-    return org.desk_officer
+    world.desk_officer.first_name, world.desk_officer.last_name = "Bình", "Trần Thị"
+    world.desk_officer.save()
+    return world.desk_officer
 
 
 @pytest.fixture
-def received(org, officer, clock):
+def received(world, officer, clock):
     """A counter intake on Mon 23/11/2026 09:00 (due Fri 27/11 09:00, Tue 24/11 being
     Culture Day) with two required documents and one optional, one of them uploaded."""
     form = RequiredDocumentFactory(
-        procedure=org.procedure, name="Tờ khai đăng ký khai sinh", originals=1, copies=0
+        procedure=world.procedure, name="Tờ khai đăng ký khai sinh", originals=1, copies=0
     )
-    RequiredDocumentFactory(procedure=org.procedure, name="Giấy chứng sinh", originals=1, copies=1)
     RequiredDocumentFactory(
-        procedure=org.procedure, name="Giấy tờ ủy quyền", originals=1, is_required=False
+        procedure=world.procedure, name="Giấy chứng sinh", originals=1, copies=1
     )
-    upload = services.Upload(SimpleUploadedFile("to-khai.pdf", PDF_BYTES), document=form)
-    data = intake(org)
+    RequiredDocumentFactory(
+        procedure=world.procedure, name="Giấy tờ ủy quyền", originals=1, is_required=False
+    )
+    upload = Upload(SimpleUploadedFile("to-khai.pdf", PDF_BYTES), document=form)
+    data = intake(world)
     data.uploads = [upload]
-    return services.intake_at_counter(officer, data, applicant_user=org.citizen)
+    return intake_at_counter(officer, data, applicant_user=world.citizen)
 
 
 @pytest.fixture
-def handled(org, received):
+def handled(world, received):
     """The received dossier handed to the justice office."""
-    return services.transfer(received, org.desk_officer, to_unit=org.justice)
+    return transitions.transfer(received, world.desk_officer, to_unit=world.justice)
 
 
 class TestWording:
@@ -89,7 +93,7 @@ class TestWording:
 
 
 class TestReceipt:
-    def test_carries_every_field_of_form_01(self, client, org, officer, received):
+    def test_carries_every_field_of_form_01(self, client, world, officer, received):
         response = page(client, officer, received, "receipt")
         assert response.status_code == 200
         html = text_of(response)
@@ -134,25 +138,25 @@ class TestReceipt:
         assert drawing in html
         assert 'role="img"' in html
 
-    def test_an_online_filing_not_yet_received_has_no_receipt(self, client, org, make):
+    def test_an_online_filing_not_yet_received_has_no_receipt(self, client, world, make):
         submitted = make("submitted")
-        response = page(client, org.desk_officer, submitted, "receipt")
+        response = page(client, world.desk_officer, submitted, "receipt")
         assert response.status_code == 404
         assert "Hồ sơ chưa được tiếp nhận" in text_of(response)
 
-    def test_an_online_filing_gets_its_receipt_when_received(self, client, org, make, clock):
+    def test_an_online_filing_gets_its_receipt_when_received(self, client, world, make, clock):
         submitted = make("submitted")
         clock.shift(timedelta(hours=1))
-        services.receive(submitted, org.desk_officer)
-        html = text_of(page(client, org.desk_officer, submitted, "receipt"))
+        transitions.receive(submitted, world.desk_officer)
+        html = text_of(page(client, world.desk_officer, submitted, "receipt"))
         assert "Thời gian nhận hồ sơ: 10 giờ 00 phút, ngày 23 tháng 11 năm 2026" in html
 
 
 class TestOtherForms:
-    def test_supplement_request(self, client, org, handled, clock):
+    def test_supplement_request(self, client, world, handled, clock):
         clock.shift(timedelta(hours=2))
-        services.request_supplement(handled, org.specialist, "Bổ sung bản sao sổ hộ khẩu")
-        response = page(client, org.specialist, handled, "supplement")
+        transitions.request_supplement(handled, world.specialist, "Bổ sung bản sao sổ hộ khẩu")
+        response = page(client, world.specialist, handled, "supplement")
         assert response.status_code == 200
         html = text_of(response)
         for expected in [
@@ -169,11 +173,11 @@ class TestOtherForms:
         ]:
             assert expected in html, expected
 
-    def test_refusal_carries_the_reason(self, client, org, make, clock):
+    def test_refusal_carries_the_reason(self, client, world, make, clock):
         dossier = make("submitted")
         clock.shift(timedelta(hours=1))
-        services.refuse(dossier, org.desk_officer, "Không thuộc thẩm quyền giải quyết")
-        html = text_of(page(client, org.desk_officer, dossier, "refusal"))
+        transitions.refuse(dossier, world.desk_officer, "Không thuộc thẩm quyền giải quyết")
+        html = text_of(page(client, world.desk_officer, dossier, "refusal"))
         for expected in [
             "Mẫu số 03",
             "PHIẾU TỪ CHỐI TIẾP NHẬN GIẢI QUYẾT HỒ SƠ",
@@ -183,10 +187,12 @@ class TestOtherForms:
         ]:
             assert expected in html, expected
 
-    def test_apology_with_the_new_appointment(self, client, org, handled, clock):
+    def test_apology_with_the_new_appointment(self, client, world, handled, clock):
         clock.shift(timedelta(days=2))  # Wed 25/11, before the due time
-        services.apologize(handled, org.specialist, "Cần xác minh thêm", at(2026, 12, 2, 16, 30))
-        html = text_of(page(client, org.specialist, handled, "apology"))
+        transitions.apologize(
+            handled, world.specialist, "Cần xác minh thêm", at(2026, 12, 2, 16, 30)
+        )
+        html = text_of(page(client, world.specialist, handled, "apology"))
         for expected in [
             "Mẫu số 04",
             "PHIẾU XIN LỖI VÀ HẸN LẠI NGÀY TRẢ KẾT QUẢ",
@@ -199,10 +205,10 @@ class TestOtherForms:
         ]:
             assert expected in html, expected
 
-    def test_stop_notice_after_a_withdrawal_quotes_the_request(self, client, org, handled):
-        services.request_withdrawal(handled, org.citizen, "Tôi đã làm thủ tục ở nơi khác")
-        services.stop(handled, org.specialist, "Người nộp rút hồ sơ")
-        html = text_of(page(client, org.specialist, handled, "stop"))
+    def test_stop_notice_after_a_withdrawal_quotes_the_request(self, client, world, handled):
+        transitions.request_withdrawal(handled, world.citizen, "Tôi đã làm thủ tục ở nơi khác")
+        transitions.stop(handled, world.specialist, "Người nộp rút hồ sơ")
+        html = text_of(page(client, world.specialist, handled, "stop"))
         for expected in [
             "Mẫu số 05",
             "THÔNG BÁO",
@@ -212,19 +218,19 @@ class TestOtherForms:
         ]:
             assert expected in html, expected
 
-    def test_tracking_slip_judges_each_step(self, client, org, officer, clock):
+    def test_tracking_slip_judges_each_step(self, client, world, officer, clock):
         WorkflowStep.objects.create(
-            procedure=org.procedure, order=1, name="Thụ lý", unit=org.justice, share=50
+            procedure=world.procedure, order=1, name="Thụ lý", unit=world.justice, share=50
         )
         WorkflowStep.objects.create(
-            procedure=org.procedure, order=2, name="Phê duyệt", unit=org.town, share=50
+            procedure=world.procedure, order=2, name="Phê duyệt", unit=world.town, share=50
         )
-        dossier = services.intake_at_counter(officer, intake(org))
-        dossier = services.transfer(dossier, officer)  # step 1 due Wed 25/11 14:00
+        dossier = intake_at_counter(officer, intake(world))
+        dossier = transitions.transfer(dossier, officer)  # step 1 due Wed 25/11 14:00
         clock.move_to(at(2026, 11, 25, 10))
-        dossier = services.transfer(dossier, org.specialist)  # step 1 early-ish: same day
+        dossier = transitions.transfer(dossier, world.specialist)  # step 1 early-ish: same day
         clock.move_to(at(2026, 11, 30, 9))  # step 2 (12 h from Wed 10:00) was due Thu 15:00
-        dossier = services.resolve(dossier, org.admin)
+        dossier = transitions.resolve(dossier, world.admin)
         response = page(client, officer, dossier, "tracking")
         assert response.status_code == 200
         rows = re.findall(r"<tr>\s*<td class=\"number\">(.*?)</tr>", text_of(response), re.S)
@@ -240,22 +246,22 @@ class TestOtherForms:
         assert "PHIẾU KIỂM SOÁT QUÁ TRÌNH GIẢI QUYẾT HỒ SƠ" in html
 
     def test_the_applicants_supplement_time_does_not_make_a_step_late(
-        self, client, org, officer, clock
+        self, client, world, officer, clock
     ):
         WorkflowStep.objects.create(
-            procedure=org.procedure, order=1, name="Thụ lý", unit=org.justice, share=50
+            procedure=world.procedure, order=1, name="Thụ lý", unit=world.justice, share=50
         )
         WorkflowStep.objects.create(
-            procedure=org.procedure, order=2, name="Phê duyệt", unit=org.town, share=50
+            procedure=world.procedure, order=2, name="Phê duyệt", unit=world.town, share=50
         )
-        dossier = services.intake_at_counter(officer, intake(org), applicant_user=org.citizen)
-        dossier = services.transfer(dossier, officer)  # step 1 due Wed 25/11 14:00
+        dossier = intake_at_counter(officer, intake(world), applicant_user=world.citizen)
+        dossier = transitions.transfer(dossier, officer)  # step 1 due Wed 25/11 14:00
         clock.move_to(at(2026, 11, 25, 9))  # 4 working hours of the step left
-        dossier = services.request_supplement(dossier, org.specialist, "Thiếu tờ khai")
+        dossier = transitions.request_supplement(dossier, world.specialist, "Thiếu tờ khai")
         clock.move_to(at(2026, 11, 30, 9))  # supplemented: the step is now due 14:00
-        dossier = services.supplement(dossier, org.citizen, "Đã nộp")
+        dossier = transitions.supplement(dossier, world.citizen, "Đã nộp")
         clock.move_to(at(2026, 11, 30, 11))  # after the first due time, before the moved one
-        dossier = services.transfer(dossier, org.specialist)
+        dossier = transitions.transfer(dossier, world.specialist)
         rows = re.findall(
             r"<tr>\s*<td class=\"number\">(.*?)</tr>",
             text_of(page(client, officer, dossier, "tracking")),
@@ -265,11 +271,11 @@ class TestOtherForms:
         assert "Quá hạn" not in "".join(rows)
         assert "Đang xử lý" in rows[4]  # step 2 runs
 
-    def test_a_step_still_running_is_in_progress(self, client, org, officer, received):
+    def test_a_step_still_running_is_in_progress(self, client, world, officer, received):
         WorkflowStep.objects.create(
-            procedure=org.procedure, order=1, name="Thẩm định", unit=org.justice, share=100
+            procedure=world.procedure, order=1, name="Thẩm định", unit=world.justice, share=100
         )
-        services.transfer(received, officer)
+        transitions.transfer(received, officer)
         html = text_of(page(client, officer, received, "tracking"))
         assert "Đang xử lý" in html
 
@@ -291,12 +297,12 @@ class TestOtherForms:
 
 
 class TestAccess:
-    def test_the_applicant_may_print_their_receipt(self, client, org, received):
-        assert page(client, org.citizen, received, "receipt").status_code == 200
+    def test_the_applicant_may_print_their_receipt(self, client, world, received):
+        assert page(client, world.citizen, received, "receipt").status_code == 200
 
     @pytest.mark.parametrize("who", ["other_citizen", "other_ward_desk", "ward_specialist"])
-    def test_others_get_a_404(self, client, org, received, who):
-        user = getattr(org, who)
+    def test_others_get_a_404(self, client, world, received, who):
+        user = getattr(world, who)
         assert page(client, user, received, "receipt").status_code == 404
         client.force_login(user)
         assert client.get(f"/print/{received.code}/receipt.pdf").status_code == 404

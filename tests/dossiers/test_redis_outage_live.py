@@ -112,10 +112,10 @@ def sms_lines(log):
 
 
 def test_intake_survives_redis_dying_and_every_applicant_is_told_once(
-    api_client, org, redis_server, worker, portal_on_redis
+    api_client, world, redis_server, worker, portal_on_redis
 ):
     mail_dir, log = worker
-    api_client.force_authenticate(org.desk_officer)
+    api_client.force_authenticate(world.desk_officer)
     filed = []
 
     def file(count):

@@ -1,7 +1,7 @@
 """visible_to: the one scoping rule every list, export and report starts from."""
 
-from dossiers import services
 from dossiers.models import Dossier
+from dossiers.services.intake import intake_at_counter
 from tests.dossiers.conftest import intake
 
 
@@ -9,28 +9,28 @@ def codes(user):
     return set(Dossier.objects.visible_to(user).values_list("code", flat=True))
 
 
-def test_each_role_sees_only_what_it_may(make, org, clock):
+def test_each_role_sees_only_what_it_may(make, world, clock):
     town = make("in_progress")  # town desk, now with the justice office
-    ward = services.intake_at_counter(org.ward_desk, intake(org), applicant_user=org.citizen)
-    other = services.intake_at_counter(
-        org.other_ward_desk, intake(org), applicant_user=org.other_citizen
+    ward = intake_at_counter(world.ward_desk, intake(world), applicant_user=world.citizen)
+    other = intake_at_counter(
+        world.other_ward_desk, intake(world), applicant_user=world.other_citizen
     )
 
-    assert codes(org.desk_officer) == {town.code}
-    assert codes(org.specialist) == {town.code}
-    assert codes(org.ward_desk) == {ward.code}
-    assert codes(org.ward_specialist) == {ward.code}
-    assert codes(org.ward_leader) == {ward.code}
-    assert codes(org.leader) == {town.code, ward.code, other.code}
-    assert codes(org.citizen) == {town.code, ward.code}
-    assert codes(org.other_citizen) == {other.code}
-    assert codes(org.admin) == {town.code, ward.code, other.code}
+    assert codes(world.desk_officer) == {town.code}
+    assert codes(world.specialist) == {town.code}
+    assert codes(world.ward_desk) == {ward.code}
+    assert codes(world.ward_specialist) == {ward.code}
+    assert codes(world.ward_leader) == {ward.code}
+    assert codes(world.leader) == {town.code, ward.code, other.code}
+    assert codes(world.citizen) == {town.code, ward.code}
+    assert codes(world.other_citizen) == {other.code}
+    assert codes(world.admin) == {town.code, ward.code, other.code}
 
 
-def test_anonymous_and_roleless_users_see_nothing(make, org, django_user_model):
+def test_anonymous_and_roleless_users_see_nothing(make, world, django_user_model):
     from django.contrib.auth.models import AnonymousUser
 
     make("received")
     assert codes(AnonymousUser()) == set()
-    nobody = django_user_model.objects.create_user("nobody", unit=org.town)
+    nobody = django_user_model.objects.create_user("nobody", unit=world.town)
     assert codes(nobody) == set()

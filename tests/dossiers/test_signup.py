@@ -13,9 +13,9 @@ from django.utils import translation
 from django.utils.html import escape
 from django.utils.translation import gettext
 
+from core.accounts import signup
 from core.roles import Role
-from dossiers import signup
-from dossiers.sms import LoggingSmsBackend
+from core.sms import LoggingSmsBackend
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db

@@ -8,7 +8,8 @@ from hypothesis import strategies as st
 
 from core.workdays import TZ
 from dossiers.models import DailyStat, Dossier, MonthlyStat, Rating, RollupState
-from dossiers.statistics import nightly_roll_up, on_time_report, roll_up, rolled_through
+from dossiers.reporting.on_time import on_time_report
+from dossiers.reporting.rollup import nightly_roll_up, roll_up, rolled_through
 from procedures.models import ProcedureVersion
 from tests.factories import UnitFactory
 from tests.procedures.factories import ProcedureFactory

@@ -1,12 +1,13 @@
 """Assignment integrity: a transfer names as handler only someone who can see and handle
-the dossier where it goes (``workflow.may_handle_at``, checked by ``services.transfer``),
+the dossier where it goes (``workflow.may_handle_at``, checked by ``transitions.transfer``),
 with or without a destination unit, and the API and the desk form show the same refusal
 on the ``handler`` field."""
 
 import pytest
 
-from dossiers import services
 from dossiers.models import Dossier, Status
+from dossiers.services import transitions
+from dossiers.services.errors import TransitionError
 from dossiers.workflow import Action, available_actions
 from procedures.models import WorkflowStep
 from tests.dossiers.test_api import logged_in
@@ -17,9 +18,9 @@ REFUSAL = "Cán bộ này không thể thụ lý hồ sơ tại {unit}"
 
 
 @pytest.fixture
-def town_specialist(org):
+def town_specialist(world):
     """A specialist of the town itself, above its offices and wards."""
-    return UserFactory(username="townspec", unit=org.town, role="specialist")
+    return UserFactory(username="townspec", unit=world.town, role="specialist")
 
 
 def api_transfer(api_client, officer, dossier, body):
@@ -41,27 +42,29 @@ def form_errors(response):
 # --- the service ----------------------------------------------------------------------------
 
 
-def test_a_handler_is_accepted_exactly_when_they_could_handle_it_there(make, org, town_specialist):
-    inactive = UserFactory(username="gone", unit=org.justice, role="specialist", is_active=False)
+def test_a_handler_is_accepted_exactly_when_they_could_handle_it_there(
+    make, world, town_specialist
+):
+    inactive = UserFactory(username="gone", unit=world.justice, role="specialist", is_active=False)
     candidates = [
-        org.specialist,
-        org.ward_specialist,
-        org.ward_leader,
-        org.desk_officer,
-        org.leader,
-        org.citizen,
+        world.specialist,
+        world.ward_specialist,
+        world.ward_leader,
+        world.desk_officer,
+        world.leader,
+        world.citizen,
         town_specialist,
         inactive,
     ]
     accepted = set()
-    for unit in (org.town, org.justice, org.ward, org.other_ward):
+    for unit in (world.town, world.justice, world.ward, world.other_ward):
         for user in candidates:
             try:
-                services.transfer(make("received"), org.admin, to_unit=unit, handler=user)
+                transitions.transfer(make("received"), world.admin, to_unit=unit, handler=user)
                 accepted.add((unit.code, user.username))
-            except services.TransitionError as error:
+            except TransitionError as error:
                 assert error.field == "handler"
-            there = services.transfer(make("received"), org.admin, to_unit=unit)
+            there = transitions.transfer(make("received"), world.admin, to_unit=unit)
             could_handle = (
                 user.is_active
                 and Dossier.objects.visible_to(user).filter(pk=there.pk).exists()
@@ -80,26 +83,28 @@ def test_a_handler_is_accepted_exactly_when_they_could_handle_it_there(make, org
     }
 
 
-def test_without_a_unit_the_handler_must_fit_the_workflow_steps_unit(make, org):
+def test_without_a_unit_the_handler_must_fit_the_workflow_steps_unit(make, world):
     WorkflowStep.objects.create(
-        procedure=org.procedure, order=1, name="Thụ lý", unit=org.justice, share=100
+        procedure=world.procedure, order=1, name="Thụ lý", unit=world.justice, share=100
     )
-    with pytest.raises(services.TransitionError) as refused:
-        services.transfer(make("received"), org.admin, handler=org.ward_specialist)
+    with pytest.raises(TransitionError) as refused:
+        transitions.transfer(make("received"), world.admin, handler=world.ward_specialist)
     assert refused.value.field == "handler"
     assert REFUSAL.format(unit="Phòng Tư pháp") in refused.value.message
-    dossier = services.transfer(make("received"), org.admin, handler=org.specialist)
-    assert (dossier.handling_unit, dossier.handler) == (org.justice, org.specialist)
+    dossier = transitions.transfer(make("received"), world.admin, handler=world.specialist)
+    assert (dossier.handling_unit, dossier.handler) == (world.justice, world.specialist)
 
 
-def test_a_refused_handler_leaves_the_dossier_as_it_was(make, org):
+def test_a_refused_handler_leaves_the_dossier_as_it_was(make, world):
     dossier = make("received")
-    with pytest.raises(services.TransitionError):
-        services.transfer(dossier, org.admin, to_unit=org.justice, handler=org.ward_specialist)
+    with pytest.raises(TransitionError):
+        transitions.transfer(
+            dossier, world.admin, to_unit=world.justice, handler=world.ward_specialist
+        )
     dossier.refresh_from_db()
     assert (dossier.status, dossier.handling_unit, dossier.handler) == (
         Status.RECEIVED,
-        org.town,
+        world.town,
         None,
     )
     assert dossier.events.count() == 1
@@ -112,17 +117,17 @@ def test_a_refused_handler_leaves_the_dossier_as_it_was(make, org):
     ("to_unit", "unit_name"), [(None, "Thị xã Sơn Tây"), ("justice", "Phòng Tư pháp")]
 )
 def test_an_officer_of_another_unit_is_refused_by_both_doors_alike(
-    api_client, client, make, org, to_unit, unit_name
+    api_client, client, make, world, to_unit, unit_name
 ):
-    unit = getattr(org, to_unit) if to_unit else None
+    unit = getattr(world, to_unit) if to_unit else None
     body = {"handler": "wardspec", **({"to_unit": unit.code} if unit else {})}
 
-    api = api_transfer(api_client, org.desk_officer, make("received"), body)
+    api = api_transfer(api_client, world.desk_officer, make("received"), body)
     assert api.status_code == 400
     assert set(api.json()) == {"handler"}
 
     dossier = make("received")
-    page = form_transfer(client, org.desk_officer, dossier, unit, org.ward_specialist)
+    page = form_transfer(client, world.desk_officer, dossier, unit, world.ward_specialist)
     assert page.status_code == 200
     assert list(form_errors(page)) == ["handler"]
 
@@ -132,9 +137,9 @@ def test_an_officer_of_another_unit_is_refused_by_both_doors_alike(
     assert (dossier.status, dossier.handler) == (Status.RECEIVED, None)
 
 
-def test_an_officer_of_the_right_unit_is_accepted_by_both_doors(api_client, client, make, org):
-    body = {"to_unit": org.justice.code, "handler": "spec"}
-    api = api_transfer(api_client, org.desk_officer, make("received"), body)
+def test_an_officer_of_the_right_unit_is_accepted_by_both_doors(api_client, client, make, world):
+    body = {"to_unit": world.justice.code, "handler": "spec"}
+    api = api_transfer(api_client, world.desk_officer, make("received"), body)
     assert api.status_code == 200
     assert (api.json()["handling_unit"]["code"], api.json()["handler"]["username"]) == (
         "H26.45.TP",
@@ -142,30 +147,30 @@ def test_an_officer_of_the_right_unit_is_accepted_by_both_doors(api_client, clie
     )
 
     dossier = make("received")
-    page = form_transfer(client, org.desk_officer, dossier, org.justice, org.specialist)
+    page = form_transfer(client, world.desk_officer, dossier, world.justice, world.specialist)
     assert page.status_code == 302
     dossier.refresh_from_db()
-    assert (dossier.handling_unit, dossier.handler) == (org.justice, org.specialist)
+    assert (dossier.handling_unit, dossier.handler) == (world.justice, world.specialist)
 
 
-def test_an_officer_of_a_unit_above_is_accepted(api_client, make, org, town_specialist):
-    body = {"to_unit": org.ward.code, "handler": "townspec"}
-    api = api_transfer(api_client, org.desk_officer, make("received"), body)
+def test_an_officer_of_a_unit_above_is_accepted(api_client, make, world, town_specialist):
+    body = {"to_unit": world.ward.code, "handler": "townspec"}
+    api = api_transfer(api_client, world.desk_officer, make("received"), body)
     assert api.status_code == 200
     assert api.json()["handler"]["username"] == "townspec"
 
 
 @pytest.mark.parametrize("username", ["citizen", "desk", "leader"])
-def test_someone_who_does_not_handle_dossiers_is_refused(api_client, make, org, username):
-    body = {"to_unit": org.justice.code, "handler": username}
-    api = api_transfer(api_client, org.desk_officer, make("received"), body)
+def test_someone_who_does_not_handle_dossiers_is_refused(api_client, make, world, username):
+    body = {"to_unit": world.justice.code, "handler": username}
+    api = api_transfer(api_client, world.desk_officer, make("received"), body)
     assert api.status_code == 400
     assert REFUSAL.format(unit="Phòng Tư pháp") in api.json()["handler"][0]
 
 
-def test_an_inactive_officer_is_refused(api_client, make, org):
-    UserFactory(username="gone", unit=org.justice, role="specialist", is_active=False)
-    body = {"to_unit": org.justice.code, "handler": "gone"}
-    api = api_transfer(api_client, org.desk_officer, make("received"), body)
+def test_an_inactive_officer_is_refused(api_client, make, world):
+    UserFactory(username="gone", unit=world.justice, role="specialist", is_active=False)
+    body = {"to_unit": world.justice.code, "handler": "gone"}
+    api = api_transfer(api_client, world.desk_officer, make("received"), body)
     assert api.status_code == 400
     assert set(api.json()) == {"handler"}

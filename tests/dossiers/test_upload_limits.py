@@ -150,23 +150,23 @@ def form_errors(form):
     return [message for messages in form.errors.values() for message in messages]
 
 
-def online_filing(org, make, client, api_client, file):
-    org.procedure.handling_units.add(org.desk)
-    document = RequiredDocumentFactory(procedure=org.procedure, name="Tờ khai", originals=1)
-    client.force_login(org.citizen)
+def online_filing(world, make, client, api_client, file):
+    world.procedure.handling_units.add(world.desk)
+    document = RequiredDocumentFactory(procedure=world.procedure, name="Tờ khai", originals=1)
+    client.force_login(world.citizen)
     data = {
-        "receiving_unit": org.town.pk,
+        "receiving_unit": world.town.pk,
         "applicant_name": "Nguyễn Văn An",
         "applicant_phone": "0912345678",
         "applicant_id_number": "001090000001",
         f"document_{document.pk}": file,
     }
-    response = client.post(f"/dossiers/file/{org.procedure.code}/", data)
+    response = client.post(f"/dossiers/file/{world.procedure.code}/", data)
     return [] if response.status_code == 302 else form_errors(response.context["form"])
 
 
-def counter_intake(org, make, client, api_client, file):
-    client.force_login(org.desk_officer)
+def counter_intake(world, make, client, api_client, file):
+    client.force_login(world.desk_officer)
     data = {
         "procedure": "1.001193 — Đăng ký khai sinh",
         "channel": "counter",
@@ -179,8 +179,8 @@ def counter_intake(org, make, client, api_client, file):
     return [] if response.status_code == 302 else form_errors(response.context["form"])
 
 
-def api_intake(org, make, client, api_client, file):
-    api_client.force_authenticate(org.desk_officer)
+def api_intake(world, make, client, api_client, file):
+    api_client.force_authenticate(world.desk_officer)
     body = {
         "procedure": "1.001193",
         "applicant.name": "Lê Thị Cúc",
@@ -191,9 +191,9 @@ def api_intake(org, make, client, api_client, file):
     return [] if response.status_code == 201 else response.json()["files"]
 
 
-def api_supplement(org, make, client, api_client, file):
+def api_supplement(world, make, client, api_client, file):
     dossier = make("supplement_requested")
-    api_client.force_authenticate(org.citizen)
+    api_client.force_authenticate(world.citizen)
     body = {"note": "Bổ sung", "files": [file]}
     response = api_client.post(
         f"/api/v1/dossiers/{dossier.code}/supplement/", body, format="multipart"
@@ -201,18 +201,18 @@ def api_supplement(org, make, client, api_client, file):
     return [] if response.status_code == 200 else response.json()["files"]
 
 
-def supplement_page(org, make, client, api_client, file):
+def supplement_page(world, make, client, api_client, file):
     dossier = make("supplement_requested")
-    client.force_login(org.citizen)
+    client.force_login(world.citizen)
     response = client.post(f"/dossiers/{dossier.code}/supplement/", {"files": [file]})
     if response.status_code == 302:
         return []
     return form_errors(response.context["forms"]["supplement"])
 
 
-def result_upload(org, make, client, api_client, file):
+def result_upload(world, make, client, api_client, file):
     dossier = make("in_progress")
-    client.force_login(org.specialist)
+    client.force_login(world.specialist)
     response = client.post(f"/desk/dossiers/{dossier.code}/resolve/", {"resolve-files": [file]})
     if response.status_code == 302:
         return []
@@ -224,9 +224,9 @@ DOORS = [online_filing, counter_intake, api_intake, api_supplement, supplement_p
 
 
 @pytest.mark.parametrize("door", DOORS)
-def test_every_door_refuses_the_bomb_naming_the_limit(door, org, make, client, api_client, bomb):
+def test_every_door_refuses_the_bomb_naming_the_limit(door, world, make, client, api_client, bomb):
     before = Attachment.objects.count()
-    messages = door(org, make, client, api_client, upload(bomb, "don-de-nghi.docx"))
+    messages = door(world, make, client, api_client, upload(bomb, "don-de-nghi.docx"))
     assert len(messages) == 1, messages
     assert "“don-de-nghi.docx” khi giải nén" in messages[0]
     assert UNPACKED_LIMIT in messages[0]
@@ -234,9 +234,9 @@ def test_every_door_refuses_the_bomb_naming_the_limit(door, org, make, client, a
 
 
 @pytest.mark.parametrize("door", DOORS)
-def test_every_door_still_takes_a_normal_docx(door, org, make, client, api_client):
+def test_every_door_still_takes_a_normal_docx(door, world, make, client, api_client):
     before = Attachment.objects.count()
-    assert door(org, make, client, api_client, upload(docx(), "don-de-nghi.docx")) == []
+    assert door(world, make, client, api_client, upload(docx(), "don-de-nghi.docx")) == []
     attachment = Attachment.objects.latest("pk")
     assert Attachment.objects.count() == before + 1
     assert (attachment.original_name, attachment.content_type) == ("don-de-nghi.docx", DOCX)

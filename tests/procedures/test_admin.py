@@ -7,7 +7,7 @@ from django.contrib.auth.models import Group
 from django.urls import reverse
 
 from procedures.models import Procedure
-from procedures.services import current_version
+from procedures.services.versions import current_version
 from tests.factories import UserFactory
 from tests.procedures.factories import (
     FieldFactory,

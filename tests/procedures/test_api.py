@@ -8,7 +8,7 @@ import pytest
 from rest_framework.authtoken.models import Token
 
 from procedures.models import Procedure
-from procedures.services import set_published
+from procedures.services.publishing import set_published
 from tests.factories import UnitFactory, UserFactory
 from tests.procedures.factories import (
     FieldFactory,

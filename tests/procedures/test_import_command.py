@@ -12,8 +12,8 @@ from django.forms.models import model_to_dict
 from django.utils import translation
 
 from procedures.models import Field, Procedure, RequiredDocument
-from procedures.records import CSV_COLUMNS
-from procedures.services import import_records
+from procedures.records.csv_rows import CSV_COLUMNS
+from procedures.services.importing import import_records
 from tests.procedures.factories import FieldFactory
 
 pytestmark = pytest.mark.django_db

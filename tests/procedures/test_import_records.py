@@ -6,16 +6,10 @@ from decimal import Decimal
 import pytest
 from django.utils import translation
 
-from procedures.records import (
-    RecordError,
-    clean_label,
-    clean_text,
-    parse_cutoff,
-    parse_limit,
-    parse_money,
-    parse_record,
-    record_from_row,
-)
+from procedures.records.amounts import parse_cutoff, parse_limit, parse_money
+from procedures.records.csv_rows import record_from_row
+from procedures.records.parsing import parse_record
+from procedures.records.reading import RecordError, clean_label, clean_text
 
 
 @pytest.fixture(autouse=True)

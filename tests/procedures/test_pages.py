@@ -8,7 +8,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 
 from procedures.models import Level, OnlineLevel, Procedure
-from procedures.services import set_published
+from procedures.services.publishing import set_published
 from tests.factories import UnitFactory
 from tests.procedures.factories import FieldFactory, ProcedureFactory, RequiredDocumentFactory
 

@@ -11,13 +11,8 @@ from django.utils import translation
 from core.workdays import LimitUnit
 from procedures.models import Channel, Procedure
 from procedures.selectors import procedure_terms
-from procedures.templatetags.catalogue import (
-    copies,
-    fee_words,
-    time_limit,
-    time_limit_words,
-    web_link,
-)
+from procedures.templatetags.catalogue import time_limit, web_link
+from procedures.words import copies, fee_words, time_limit_words
 
 
 @pytest.fixture(autouse=True)

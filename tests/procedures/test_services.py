@@ -7,12 +7,9 @@ import pytest
 from django.db import transaction
 
 from procedures.models import Procedure, ProcedureVersion
-from procedures.services import (
-    current_version,
-    import_records,
-    refresh_search_text,
-    set_published,
-)
+from procedures.services.importing import import_records
+from procedures.services.publishing import refresh_search_text, set_published
+from procedures.services.versions import current_version
 from tests.factories import UnitFactory
 from tests.procedures.factories import (
     FieldFactory,

@@ -126,7 +126,7 @@ class CriterionFactory(factory.django.DjangoModelFactory):
 
 
 class AssessmentFactory(factory.django.DjangoModelFactory):
-    """A unit's assessment, without scores (``services.create_assessments`` adds one per
+    """A unit's assessment, without scores (``services.lifecycle.create_assessments`` adds one per
     leaf; or use ScoreFactory). Traits: ``submitted``, ``appraised``."""
 
     class Meta:

@@ -21,15 +21,17 @@ def _vietnamese(settings):
 
 
 @pytest.fixture
-def inspections(town):
+def inspections(world):
     return {
         "ward_2025": InspectionFactory(
-            unit=town.ward, date=date(2025, 4, 2), team="Đoàn A", violations=1, findings="Muộn."
+            unit=world.ward, date=date(2025, 4, 2), team="Đoàn A", violations=1, findings="Muộn."
         ),
-        "ward_2026": InspectionFactory(unit=town.ward, date=date(2026, 4, 2), team="Đoàn B"),
-        "other_2026": InspectionFactory(unit=town.other_ward, date=date(2026, 5, 2), team="Đoàn C"),
+        "ward_2026": InspectionFactory(unit=world.ward, date=date(2026, 4, 2), team="Đoàn B"),
+        "other_2026": InspectionFactory(
+            unit=world.other_ward, date=date(2026, 5, 2), team="Đoàn C"
+        ),
         "hidden": InspectionFactory(
-            unit=town.ward, date=date(2026, 6, 2), team="Đoàn D", unpublished=True
+            unit=world.ward, date=date(2026, 6, 2), team="Đoàn D", unpublished=True
         ),
     }
 
@@ -50,10 +52,10 @@ class TestPublicList:
         assert detail.status_code == 200
         assert "Muộn." in detail.text
 
-    def test_filters_by_unit_and_year(self, client, town, inspections):
-        assert teams(client.get(LIST, {"unit": town.ward.pk})) == ["Đoàn A", "Đoàn B"]
+    def test_filters_by_unit_and_year(self, client, world, inspections):
+        assert teams(client.get(LIST, {"unit": world.ward.pk})) == ["Đoàn A", "Đoàn B"]
         assert teams(client.get(LIST, {"year": 2026})) == ["Đoàn B", "Đoàn C"]
-        both = client.get(LIST, {"unit": town.ward.pk, "year": 2026})
+        both = client.get(LIST, {"unit": world.ward.pk, "year": 2026})
         assert teams(both) == ["Đoàn B"]
 
     def test_a_bad_filter_is_reported_and_ignored(self, client, inspections):
@@ -62,8 +64,8 @@ class TestPublicList:
         assert response.text.count('class="errorlist') == 2
         assert teams(response) == ["Đoàn A", "Đoàn B", "Đoàn C"]
 
-    def test_index_staff_also_see_the_unpublished(self, client, town, inspections):
-        client.force_login(town.officer)
+    def test_index_staff_also_see_the_unpublished(self, client, world, inspections):
+        client.force_login(world.index_officer)
         response = client.get(LIST)
         assert "Đoàn D" in response.text
         assert "chưa công khai" in response.text
@@ -71,9 +73,9 @@ class TestPublicList:
 
 
 class TestOfficerForm:
-    def values(self, town, **changes):
+    def values(self, world, **changes):
         return {
-            "unit": town.ward.pk,
+            "unit": world.ward.pk,
             "date": "2026-03-10",
             "team": "Đoàn kiểm tra công vụ thị xã",
             "kind": "unannounced",
@@ -84,29 +86,29 @@ class TestOfficerForm:
             **changes,
         }
 
-    @pytest.mark.parametrize("role", ["ward_leader", "leader", "desk_officer"])
-    def test_only_index_officers_record_inspections(self, client, town, role):
-        client.force_login(getattr(town, role))
+    @pytest.mark.parametrize("role", ["ward_leader", "leader", "ward_desk"])
+    def test_only_index_officers_record_inspections(self, client, world, role):
+        client.force_login(getattr(world, role))
         assert client.get(f"{LIST}new/").status_code == 403
-        assert client.post(f"{LIST}new/", self.values(town)).status_code == 403
+        assert client.post(f"{LIST}new/", self.values(world)).status_code == 403
         assert not Inspection.objects.exists()
 
-    def test_anonymous_users_are_sent_to_log_in(self, client, town):
+    def test_anonymous_users_are_sent_to_log_in(self, client, world):
         assert client.get(f"{LIST}new/").status_code == 302
 
-    def test_the_officer_records_one(self, client, town):
-        client.force_login(town.officer)
+    def test_the_officer_records_one(self, client, world):
+        client.force_login(world.index_officer)
         assert client.get(f"{LIST}new/").status_code == 200
-        response = client.post(f"{LIST}new/", self.values(town))
+        response = client.post(f"{LIST}new/", self.values(world))
         inspection = Inspection.objects.get()
         assert response.status_code == 302
         assert response.url == f"{LIST}{inspection.pk}/"
         assert (inspection.unit, inspection.kind, inspection.published) == (
-            town.ward,
+            world.ward,
             "unannounced",
             True,
         )
-        assert inspection.created_by == town.officer
+        assert inspection.created_by == world.index_officer
 
     @pytest.mark.parametrize(
         ("changes", "field", "message"),
@@ -120,32 +122,32 @@ class TestOfficerForm:
         ],
     )
     def test_bad_input_is_shown_inline_and_nothing_is_saved(
-        self, client, town, changes, field, message
+        self, client, world, changes, field, message
     ):
-        client.force_login(town.officer)
-        response = client.post(f"{LIST}new/", self.values(town, **changes))
+        client.force_login(world.index_officer)
+        response = client.post(f"{LIST}new/", self.values(world, **changes))
         assert response.status_code == 400
         tags = re.findall(rf'<(?:input|select|textarea)[^>]*name="{field}"[^>]*>', response.text)
         assert tags and all('aria-invalid="true"' in tag for tag in tags)
         assert message in response.text
         assert not Inspection.objects.exists()
 
-    def test_a_future_date_is_refused(self, client, town):
-        client.force_login(town.officer)
+    def test_a_future_date_is_refused(self, client, world):
+        client.force_login(world.index_officer)
         tomorrow = (timezone.localdate() + timedelta(days=1)).isoformat()
-        response = client.post(f"{LIST}new/", self.values(town, date=tomorrow))
+        response = client.post(f"{LIST}new/", self.values(world, date=tomorrow))
         assert response.status_code == 400
         assert not Inspection.objects.exists()
 
-    def test_the_officer_edits_one(self, client, town, inspections):
-        client.force_login(town.officer)
+    def test_the_officer_edits_one(self, client, world, inspections):
+        client.force_login(world.index_officer)
         hidden = inspections["hidden"]
         page = client.get(f"{LIST}{hidden.pk}/edit/")
         assert page.status_code == 200
         assert 'value="2026-06-02"' in page.text
         response = client.post(
             f"{LIST}{hidden.pk}/edit/",
-            self.values(town, date="2026-06-02", team="Đoàn D", violations="1", findings="X."),
+            self.values(world, date="2026-06-02", team="Đoàn D", violations="1", findings="X."),
         )
         assert response.status_code == 302
         hidden.refresh_from_db()

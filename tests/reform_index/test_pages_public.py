@@ -10,8 +10,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 
-from reform_index import services
-from reform_index.models import AssessmentState
+from reform_index.models import AssessmentState, Inspection
+from reform_index.services import lifecycle
 from tests.factories import UnitFactory
 from tests.reform_index.conftest import (
     YEAR,
@@ -35,20 +35,20 @@ def _vietnamese(settings):
         yield
 
 
-def open_year(year, town):
+def open_year(year, world):
     """A scorecard of ``year`` whose wards have self-assessed, now under appraisal."""
     scorecard = build_tree(ScorecardFactory(year=year))
-    services.open_self_assessment(scorecard, town.officer)
-    self_assess_all(scorecard, town)
-    services.open_appraisal(scorecard, town.officer)
+    lifecycle.open_self_assessment(scorecard, world.index_officer)
+    self_assess_all(scorecard, world)
+    lifecycle.open_appraisal(scorecard, world.index_officer)
     scorecard.refresh_from_db()
     return scorecard
 
 
-def publish_year(year, town, points):
-    scorecard = open_year(year, town)
-    appraise_all(scorecard, town, points)
-    services.publish(scorecard, town.leader)
+def publish_year(year, world, points):
+    scorecard = open_year(year, world)
+    appraise_all(scorecard, world, points)
+    lifecycle.publish(scorecard, world.leader)
     scorecard.refresh_from_db()
     return scorecard
 
@@ -62,13 +62,13 @@ def row_of(html, text):
 
 
 @pytest.fixture
-def two_years(town):
-    return publish_year(LAST_YEAR, town, LAST_POINTS), publish_year(YEAR, town, THIS_POINTS)
+def two_years(world):
+    return publish_year(LAST_YEAR, world, LAST_POINTS), publish_year(YEAR, world, THIS_POINTS)
 
 
 class TestRanking:
-    def test_without_a_published_index_the_page_says_so(self, client, town):
-        open_year(YEAR, town)
+    def test_without_a_published_index_the_page_says_so(self, client, world):
+        open_year(YEAR, world)
         response = client.get("/reform-index/")
         assert response.status_code == 200
         assert "Chưa công bố kết quả Chỉ số cải cách hành chính nào" in response.text
@@ -88,7 +88,7 @@ class TestRanking:
         assert row_of(html, "Phường Lê Lợi") == (
             "3 Phường Lê Lợi 50,00 Trung bình ▼ giảm 2 bậc (−25 điểm)"
         )
-        assert html.index("Phường Ngô Quyền") < html.index("Xã Kim Sơn") < html.index("Lê Lợi")
+        assert html.index("Phường Ngô Quyền") < html.index("Xã Cổ Đông") < html.index("Lê Lợi")
 
     def test_the_year_switcher_lists_published_years_and_opens_them(self, client, two_years):
         html = client.get("/reform-index/").text
@@ -99,27 +99,27 @@ class TestRanking:
         assert row_of(earlier.text, "Phường Lê Lợi").startswith("1 Phường Lê Lợi 75,00")
         assert "So với năm" not in earlier.text  # nothing published before it
 
-    def test_a_year_in_progress_is_not_public(self, client, town):
-        publish_year(LAST_YEAR, town, LAST_POINTS)
-        open_year(YEAR, town)
+    def test_a_year_in_progress_is_not_public(self, client, world):
+        publish_year(LAST_YEAR, world, LAST_POINTS)
+        open_year(YEAR, world)
         assert client.get(f"/reform-index/{YEAR}/").status_code == 404
         assert client.get(f"/reform-index/{YEAR}/H26.45.01/").status_code == 404
         html = client.get("/reform-index/").text
         assert f"/reform-index/{YEAR}/" not in html
         assert f"{LAST_YEAR}" in html
 
-    def test_a_draft_year_is_not_public(self, client, town):
+    def test_a_draft_year_is_not_public(self, client, world):
         build_tree(ScorecardFactory(year=YEAR))
         assert client.get(f"/reform-index/{YEAR}/").status_code == 404
 
-    def test_a_unit_leader_does_not_see_the_provisional_ranking(self, client, town):
-        open_year(YEAR, town)
-        client.force_login(town.ward_leader)
+    def test_a_unit_leader_does_not_see_the_provisional_ranking(self, client, world):
+        open_year(YEAR, world)
+        client.force_login(world.ward_leader)
         assert client.get(f"/reform-index/{YEAR}/").status_code == 404
 
-    def test_leaders_see_a_provisional_ranking_marked_as_such(self, client, town):
-        open_year(YEAR, town)
-        client.force_login(town.leader)
+    def test_leaders_see_a_provisional_ranking_marked_as_such(self, client, world):
+        open_year(YEAR, world)
+        client.force_login(world.leader)
         response = client.get(f"/reform-index/{YEAR}/")
         assert response.status_code == 200
         assert "Kết quả tạm tính" in response.text
@@ -170,10 +170,10 @@ class TestRankingQueries:
 
 class TestUnitScorecard:
     @pytest.fixture
-    def explained(self, town, make_dossier):
+    def explained(self, world, make_dossier):
         """Lê Lợi finished 49 of 50 dossiers on time (98 %, exactly the threshold) and had
         2 violations in one published inspection (and 3 in an unpublished one)."""
-        ward = town.ward
+        ward = world.ward
         for number in range(50):
             verdict = "late" if number == 0 else "on_time"
             make_dossier(ward, resolved=date(YEAR, 3, 5), verdict=verdict)
@@ -188,8 +188,8 @@ class TestUnitScorecard:
             team="Đoàn chưa công khai",
             unpublished=True,
         )
-        publish_year(LAST_YEAR, town, LAST_POINTS)
-        return publish_year(YEAR, town, THIS_POINTS)
+        publish_year(LAST_YEAR, world, LAST_POINTS)
+        return publish_year(YEAR, world, THIS_POINTS)
 
     def test_the_tree_shows_maxima_and_points(self, client, explained):
         html = client.get(f"/reform-index/{YEAR}/H26.45.01/").text
@@ -221,6 +221,13 @@ class TestUnitScorecard:
         assert "Đến muộn 2 lần." in html
         assert "Đoàn chưa công khai" not in html
 
+    def test_the_inspection_behind_a_point_links_its_public_page(self, client, explained):
+        inspection = Inspection.objects.get(findings="Đến muộn 2 lần.")
+        html = client.get(f"/reform-index/{YEAR}/H26.45.01/").text
+        (row,) = [row for row in re.findall(r"<tr[ >].*?</tr>", html, flags=re.S) if ">B.2<" in row]
+        assert f'href="/reform-index/inspections/{inspection.pk}/"' in row
+        assert "/api/" not in row and "/api/v1/" not in html
+
     def test_the_unit_page_shows_total_rank_grade_and_last_year(self, client, explained):
         html = client.get(f"/reform-index/{YEAR}/H26.45.01/").text
         figures = " ".join(re.sub(r"<[^>]+>", " ", html.split('class="ri-figures"')[1]).split())
@@ -228,18 +235,18 @@ class TestUnitScorecard:
         assert "Hạng 3" in figures
         assert f"Năm {LAST_YEAR} 75,00 hạng 1, Khá" in figures
 
-    def test_the_published_scorecard_no_longer_moves(self, client, explained, town, make_dossier):
+    def test_the_published_scorecard_no_longer_moves(self, client, explained, world, make_dossier):
         before = row_of(client.get(f"/reform-index/{YEAR}/H26.45.01/").text, ">B.1<")
         for _ in range(10):
-            make_dossier(town.ward, resolved=date(YEAR, 4, 1), verdict="late")
+            make_dossier(world.ward, resolved=date(YEAR, 4, 1), verdict="late")
         after = row_of(client.get(f"/reform-index/{YEAR}/H26.45.01/").text, ">B.1<")
         assert "5/5 điểm" in before and "5/5 điểm" in after
 
-    def test_a_unit_leader_previews_their_own_unit_only(self, client, town):
-        scorecard = open_year(YEAR, town)
-        client.force_login(town.ward_leader)
-        own = client.get(f"/reform-index/{YEAR}/{town.ward.code}/")
+    def test_a_unit_leader_previews_their_own_unit_only(self, client, world):
+        scorecard = open_year(YEAR, world)
+        client.force_login(world.ward_leader)
+        own = client.get(f"/reform-index/{YEAR}/{world.ward.code}/")
         assert own.status_code == 200
         assert "Kết quả tạm tính" in own.text
-        assert client.get(f"/reform-index/{YEAR}/{town.other_ward.code}/").status_code == 404
-        assert assessment_of(scorecard, town.ward).state == AssessmentState.SUBMITTED
+        assert client.get(f"/reform-index/{YEAR}/{world.other_ward.code}/").status_code == 404
+        assert assessment_of(scorecard, world.ward).state == AssessmentState.SUBMITTED

@@ -7,8 +7,8 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import translation
 
-from reform_index import services
 from reform_index.models import AssessmentState, Evidence, Score, ScorecardState
+from reform_index.services import lifecycle
 from tests.reform_index.conftest import (
     YEAR,
     appraise_all,
@@ -60,9 +60,9 @@ def scores(scorecard, unit, field):
 
 
 @pytest.fixture
-def in_appraisal(opened, town):
-    self_assess_all(opened, town)
-    services.open_appraisal(opened, town.officer)
+def in_appraisal(opened, world):
+    self_assess_all(opened, world)
+    lifecycle.open_appraisal(opened, world.index_officer)
     opened.refresh_from_db()
     return opened
 
@@ -73,22 +73,22 @@ class TestWorkspace:
         assert response.status_code == 302
         assert "/accounts/login/" in response.url
 
-    @pytest.mark.parametrize("role", ["citizen", "desk_officer"])
-    def test_people_without_a_part_in_the_index_are_refused(self, client, opened, town, role):
-        client.force_login(getattr(town, role))
+    @pytest.mark.parametrize("role", ["citizen", "ward_desk"])
+    def test_people_without_a_part_in_the_index_are_refused(self, client, opened, world, role):
+        client.force_login(getattr(world, role))
         assert client.get(WORK).status_code == 403
 
     def test_a_ward_leader_sees_their_own_assessment_and_no_process_action(
-        self, client, opened, town
+        self, client, opened, world
     ):
-        client.force_login(town.ward_leader)
+        client.force_login(world.ward_leader)
         html = client.get(WORK).text
-        assert self_url(town.ward) in html
-        assert town.other_ward.name not in html
+        assert self_url(world.ward) in html
+        assert world.other_ward.name not in html
         assert "/open-appraisal/" not in html and "/publish/" not in html
 
-    def test_the_officer_opens_a_draft_with_a_confirmed_post(self, client, scorecard, town):
-        client.force_login(town.officer)
+    def test_the_officer_opens_a_draft_with_a_confirmed_post(self, client, scorecard, world):
+        client.force_login(world.index_officer)
         html = client.get(WORK).text
         assert f"{WORK}{YEAR}/open-self-assessment/" in html
         assert "Xác nhận: Mở tự đánh giá" in html
@@ -99,18 +99,18 @@ class TestWorkspace:
         assert scorecard.state == ScorecardState.SELF_ASSESSMENT
         assert scorecard.assessments.count() == 3
 
-    def test_a_refusal_is_shown_inline(self, client, town):
+    def test_a_refusal_is_shown_inline(self, client, world):
         empty = ScorecardFactory(year=YEAR)  # no criteria: it cannot open
-        client.force_login(town.officer)
+        client.force_login(world.index_officer)
         response = client.post(f"{WORK}{YEAR}/open-self-assessment/")
         assert response.status_code == 400
         assert "Không thực hiện được" in response.text
         empty.refresh_from_db()
         assert empty.state == ScorecardState.DRAFT
 
-    def test_only_a_leader_sees_and_may_use_the_publish_button(self, client, in_appraisal, town):
-        appraise_all(in_appraisal, town, POINTS)
-        client.force_login(town.officer)
+    def test_only_a_leader_sees_and_may_use_the_publish_button(self, client, in_appraisal, world):
+        appraise_all(in_appraisal, world, POINTS)
+        client.force_login(world.index_officer)
         assert f"{WORK}{YEAR}/publish/" not in client.get(WORK).text
         refused = client.post(f"{WORK}{YEAR}/publish/")
         assert refused.status_code == 403
@@ -118,39 +118,39 @@ class TestWorkspace:
         in_appraisal.refresh_from_db()
         assert in_appraisal.state == ScorecardState.APPRAISAL
 
-        client.force_login(town.leader)
+        client.force_login(world.leader)
         assert f"{WORK}{YEAR}/publish/" in client.get(WORK).text
         assert client.post(f"{WORK}{YEAR}/publish/").status_code == 302
         in_appraisal.refresh_from_db()
         assert in_appraisal.state == ScorecardState.PUBLISHED
 
-    def test_a_ward_leader_cannot_publish(self, client, in_appraisal, town):
-        appraise_all(in_appraisal, town, POINTS)
-        client.force_login(town.ward_leader)
+    def test_a_ward_leader_cannot_publish(self, client, in_appraisal, world):
+        appraise_all(in_appraisal, world, POINTS)
+        client.force_login(world.ward_leader)
         assert client.post(f"{WORK}{YEAR}/publish/").status_code == 403
         in_appraisal.refresh_from_db()
         assert in_appraisal.state == ScorecardState.APPRAISAL
 
     def test_publishing_before_every_unit_is_appraised_is_refused_inline(
-        self, client, in_appraisal, town
+        self, client, in_appraisal, world
     ):
-        client.force_login(town.leader)
+        client.force_login(world.leader)
         response = client.post(f"{WORK}{YEAR}/publish/")
         assert response.status_code == 400
         assert "Phường Lê Lợi" in response.text
         in_appraisal.refresh_from_db()
         assert in_appraisal.state == ScorecardState.APPRAISAL
 
-    def test_an_unknown_action_is_a_404(self, client, opened, town):
-        client.force_login(town.officer)
+    def test_an_unknown_action_is_a_404(self, client, opened, world):
+        client.force_login(world.index_officer)
         assert client.post(f"{WORK}{YEAR}/reset/").status_code == 404
         assert client.get(f"{WORK}{YEAR}/publish/").status_code == 405
 
 
 class TestSelfAssessment:
-    def test_the_ward_leader_gets_a_form_over_the_manual_leaves(self, client, opened, town):
-        client.force_login(town.ward_leader)
-        response = client.get(self_url(town.ward))
+    def test_the_ward_leader_gets_a_form_over_the_manual_leaves(self, client, opened, world):
+        client.force_login(world.ward_leader)
+        response = client.get(self_url(world.ward))
         assert response.status_code == 200
         html = response.text
         for code in ("A.1", "A.2"):
@@ -160,36 +160,36 @@ class TestSelfAssessment:
         assert "tối đa 6 điểm" in html
         assert "Điểm tính tự động" in html
 
-    def test_another_wards_leader_cannot_open_or_post_it(self, client, opened, town):
-        client.force_login(town.other_leader)
-        assert client.get(self_url(town.ward)).status_code in (403, 404)
+    def test_another_wards_leader_cannot_open_or_post_it(self, client, opened, world):
+        client.force_login(world.other_ward_leader)
+        assert client.get(self_url(world.ward)).status_code in (403, 404)
         data = sheet(opened, "self_points", A_1="6")
-        assert client.post(self_url(town.ward), data).status_code in (403, 404)
-        assert scores(opened, town.ward, "self_points") == {"A.1": None, "A.2": None}
+        assert client.post(self_url(world.ward), data).status_code in (403, 404)
+        assert scores(opened, world.ward, "self_points") == {"A.1": None, "A.2": None}
 
-    @pytest.mark.parametrize("role", ["officer", "leader"])
-    def test_index_staff_do_not_fill_a_wards_self_assessment(self, client, opened, town, role):
-        client.force_login(getattr(town, role))
-        assert client.get(self_url(town.ward)).status_code == 403
+    @pytest.mark.parametrize("role", ["index_officer", "leader"])
+    def test_index_staff_do_not_fill_a_wards_self_assessment(self, client, opened, world, role):
+        client.force_login(getattr(world, role))
+        assert client.get(self_url(world.ward)).status_code == 403
 
-    def test_saving_a_draft_with_a_decimal_comma(self, client, opened, town):
-        client.force_login(town.ward_leader)
+    def test_saving_a_draft_with_a_decimal_comma(self, client, opened, world):
+        client.force_login(world.ward_leader)
         data = {
             **sheet(opened, "self_points", A_1="5,5", A_2="3"),
             **sheet(opened, "self_note", A_1="Đã ban hành kế hoạch."),
             **sheet(opened, "evidence_links", A_1="https://vanban.example.vn/kh-01.pdf\n"),
             "save": "1",
         }
-        response = client.post(self_url(town.ward), data)
+        response = client.post(self_url(world.ward), data)
         assert response.status_code == 302
-        assert scores(opened, town.ward, "self_points") == {
+        assert scores(opened, world.ward, "self_points") == {
             "A.1": Decimal("5.50"),
             "A.2": Decimal("3.00"),
         }
-        assert scores(opened, town.ward, "evidence_links")["A.1"] == [
+        assert scores(opened, world.ward, "evidence_links")["A.1"] == [
             "https://vanban.example.vn/kh-01.pdf"
         ]
-        assert assessment_of(opened, town.ward).state == AssessmentState.DRAFT
+        assert assessment_of(opened, world.ward).state == AssessmentState.DRAFT
         assert "Đã lưu nháp" in client.get(response.url).text
 
     @pytest.mark.parametrize(
@@ -202,65 +202,65 @@ class TestSelfAssessment:
         ],
     )
     def test_bad_points_are_shown_inline_and_nothing_is_saved(
-        self, client, opened, town, value, message
+        self, client, opened, world, value, message
     ):
-        client.force_login(town.ward_leader)
+        client.force_login(world.ward_leader)
         data = {
             **sheet(opened, "self_points", A_1=value, A_2="3"),
             **sheet(opened, "self_note", A_2="Ghi chú không được lưu."),
         }
-        response = client.post(self_url(town.ward), data)
+        response = client.post(self_url(world.ward), data)
         assert response.status_code == 400
         field = response.text.split('id="criterion-A.1"')[1].split("</fieldset>")[0]
         assert 'class="errorlist' in field
         assert message in field
         assert f'value="{value}"' in field  # what was typed stays
-        assert scores(opened, town.ward, "self_points") == {"A.1": None, "A.2": None}
-        assert scores(opened, town.ward, "self_note") == {"A.1": "", "A.2": ""}
+        assert scores(opened, world.ward, "self_points") == {"A.1": None, "A.2": None}
+        assert scores(opened, world.ward, "self_note") == {"A.1": "", "A.2": ""}
 
-    def test_a_bad_link_is_shown_inline_and_nothing_is_saved(self, client, opened, town):
-        client.force_login(town.ward_leader)
+    def test_a_bad_link_is_shown_inline_and_nothing_is_saved(self, client, opened, world):
+        client.force_login(world.ward_leader)
         data = {
             **sheet(opened, "self_points", A_1="5"),
             **sheet(opened, "evidence_links", A_1="vanban/kh-01.pdf"),
         }
-        response = client.post(self_url(town.ward), data)
+        response = client.post(self_url(world.ward), data)
         assert response.status_code == 400
         field = response.text.split('id="criterion-A.1"')[1].split("</fieldset>")[0]
         assert "“vanban/kh-01.pdf” không phải địa chỉ web" in field
-        assert scores(opened, town.ward, "self_points")["A.1"] is None
+        assert scores(opened, world.ward, "self_points")["A.1"] is None
 
-    def test_an_evidence_file_is_attached(self, client, opened, town):
-        client.force_login(town.ward_leader)
+    def test_an_evidence_file_is_attached(self, client, opened, world):
+        client.force_login(world.ward_leader)
         upload = SimpleUploadedFile("ke-hoach.pdf", PDF, content_type="application/pdf")
         data = {
             **sheet(opened, "self_points", A_1="5"),
             f"{prefix(opened, 'A.1')}-evidence_file": upload,
         }
-        assert client.post(self_url(town.ward), data).status_code == 302
+        assert client.post(self_url(world.ward), data).status_code == 302
         evidence = Evidence.objects.get()
         assert evidence.original_name == "ke-hoach.pdf"
-        page = client.get(self_url(town.ward)).text
+        page = client.get(self_url(world.ward)).text
         assert f"/reform-index/work/evidence/{evidence.pk}/" in page
         download = client.get(f"/reform-index/work/evidence/{evidence.pk}/")
         assert download.status_code == 200
         assert b"".join(download.streaming_content) == PDF
 
-        client.force_login(town.other_leader)
+        client.force_login(world.other_ward_leader)
         assert client.get(f"/reform-index/work/evidence/{evidence.pk}/").status_code == 404
         assert client.post(f"/reform-index/work/evidence/{evidence.pk}/remove/").status_code in (
             403,
             404,
         )
-        client.force_login(town.ward_leader)
+        client.force_login(world.ward_leader)
         response = client.post(f"/reform-index/work/evidence/{evidence.pk}/remove/")
         assert response.status_code == 302
         assert not Evidence.objects.exists()
 
     def test_a_file_that_is_not_a_document_is_refused_and_nothing_is_saved(
-        self, client, opened, town
+        self, client, opened, world
     ):
-        client.force_login(town.ward_leader)
+        client.force_login(world.ward_leader)
         upload = SimpleUploadedFile(
             "virus.pdf", b"MZ\x90\x00 not a pdf", content_type="application/pdf"
         )
@@ -268,50 +268,52 @@ class TestSelfAssessment:
             **sheet(opened, "self_points", A_1="5"),
             f"{prefix(opened, 'A.1')}-evidence_file": upload,
         }
-        response = client.post(self_url(town.ward), data)
+        response = client.post(self_url(world.ward), data)
         assert response.status_code == 400
         assert "virus.pdf" in response.text
         assert not Evidence.objects.exists()
-        assert scores(opened, town.ward, "self_points")["A.1"] is None
+        assert scores(opened, world.ward, "self_points")["A.1"] is None
 
     def test_submitting_with_missing_points_saves_the_draft_and_names_the_gap(
-        self, client, opened, town
+        self, client, opened, world
     ):
-        client.force_login(town.ward_leader)
+        client.force_login(world.ward_leader)
         data = {**sheet(opened, "self_points", A_1="5"), "submit": "1"}
-        response = client.post(self_url(town.ward), data)
+        response = client.post(self_url(world.ward), data)
         assert response.status_code == 400
         gap = response.text.split('id="criterion-A.2"')[1].split("</fieldset>")[0]
         assert 'class="errorlist' in gap
-        assert scores(opened, town.ward, "self_points")["A.1"] == Decimal("5.00")
-        assert assessment_of(opened, town.ward).state == AssessmentState.DRAFT
+        assert scores(opened, world.ward, "self_points")["A.1"] == Decimal("5.00")
+        assert assessment_of(opened, world.ward).state == AssessmentState.DRAFT
 
-    def test_after_submission_the_sheet_is_read_only(self, client, opened, town):
-        client.force_login(town.ward_leader)
+    def test_after_submission_the_sheet_is_read_only(self, client, opened, world):
+        client.force_login(world.ward_leader)
         data = {**sheet(opened, "self_points", A_1="5", A_2="3"), "submit": "1"}
-        assert client.post(self_url(town.ward), data).status_code == 302
-        assert assessment_of(opened, town.ward).state == AssessmentState.SUBMITTED
-        html = client.get(self_url(town.ward)).text
+        assert client.post(self_url(world.ward), data).status_code == 302
+        assert assessment_of(opened, world.ward).state == AssessmentState.SUBMITTED
+        html = client.get(self_url(world.ward)).text
         assert "-self_points" not in html
         assert "không thể sửa kết quả tự đánh giá nữa" in html
-        again = client.post(self_url(town.ward), sheet(opened, "self_points", A_1="1"))
+        again = client.post(self_url(world.ward), sheet(opened, "self_points", A_1="1"))
         assert again.status_code == 400
-        assert scores(opened, town.ward, "self_points")["A.1"] == Decimal("5.00")
+        assert scores(opened, world.ward, "self_points")["A.1"] == Decimal("5.00")
 
 
 class TestAppraisal:
-    def test_only_the_index_officer_appraises(self, client, in_appraisal, town):
-        for user in (town.ward_leader, town.leader):
+    def test_only_the_index_officer_appraises(self, client, in_appraisal, world):
+        for user in (world.ward_leader, world.leader):
             client.force_login(user)
-            assert client.get(appraise_url(town.ward)).status_code in (403, 404)
+            assert client.get(appraise_url(world.ward)).status_code in (403, 404)
             data = {**sheet(in_appraisal, "appraised_points", A_1="1"), "appraise": "1"}
-            assert client.post(appraise_url(town.ward), data).status_code in (403, 404)
-        assert scores(in_appraisal, town.ward, "appraised_points")["A.1"] is None
-        assert assessment_of(in_appraisal, town.ward).state == AssessmentState.SUBMITTED
+            assert client.post(appraise_url(world.ward), data).status_code in (403, 404)
+        assert scores(in_appraisal, world.ward, "appraised_points")["A.1"] is None
+        assert assessment_of(in_appraisal, world.ward).state == AssessmentState.SUBMITTED
 
-    def test_the_page_shows_the_units_points_evidence_and_figures(self, client, in_appraisal, town):
-        client.force_login(town.officer)
-        response = client.get(appraise_url(town.ward))
+    def test_the_page_shows_the_units_points_evidence_and_figures(
+        self, client, in_appraisal, world
+    ):
+        client.force_login(world.index_officer)
+        response = client.get(appraise_url(world.ward))
         assert response.status_code == 200
         html = response.text
         assert f'name="{prefix(in_appraisal, "A.1")}-appraised_points"' in html
@@ -320,66 +322,66 @@ class TestAppraisal:
         assert "0 trên 0 hồ sơ đã giải quyết trong kỳ" in html  # the on-time figures
         assert 'name="survey-survey_score"' not in html  # no survey in this scorecard
 
-    def test_the_officer_saves_and_closes_an_appraisal(self, client, in_appraisal, town):
-        client.force_login(town.officer)
+    def test_the_officer_saves_and_closes_an_appraisal(self, client, in_appraisal, world):
+        client.force_login(world.index_officer)
         data = {
             **sheet(in_appraisal, "appraised_points", A_1="4,5", A_2="3"),
             **sheet(in_appraisal, "appraisal_comment", A_1="Thiếu tài liệu kiểm chứng."),
             "appraise": "1",
         }
-        response = client.post(appraise_url(town.ward), data)
+        response = client.post(appraise_url(world.ward), data)
         assert response.status_code == 302
-        assert scores(in_appraisal, town.ward, "appraised_points") == {
+        assert scores(in_appraisal, world.ward, "appraised_points") == {
             "A.1": Decimal("4.50"),
             "A.2": Decimal("3.00"),
         }
-        assert assessment_of(in_appraisal, town.ward).state == AssessmentState.APPRAISED
+        assert assessment_of(in_appraisal, world.ward).state == AssessmentState.APPRAISED
 
     def test_bad_appraised_points_are_shown_inline_and_nothing_is_saved(
-        self, client, in_appraisal, town
+        self, client, in_appraisal, world
     ):
-        client.force_login(town.officer)
+        client.force_login(world.index_officer)
         data = {
             **sheet(in_appraisal, "appraised_points", A_1="3", A_2="4,5"),
             "appraise": "1",
         }
-        response = client.post(appraise_url(town.ward), data)
+        response = client.post(appraise_url(world.ward), data)
         assert response.status_code == 400
         field = response.text.split('id="criterion-A.2"')[1].split("</fieldset>")[0]
         assert "Nhập số điểm từ 0 đến 4" in field
-        assert scores(in_appraisal, town.ward, "appraised_points") == {"A.1": None, "A.2": None}
-        assert assessment_of(in_appraisal, town.ward).state == AssessmentState.SUBMITTED
+        assert scores(in_appraisal, world.ward, "appraised_points") == {"A.1": None, "A.2": None}
+        assert assessment_of(in_appraisal, world.ward).state == AssessmentState.SUBMITTED
 
-    def test_the_officer_recomputes_one_unit(self, client, in_appraisal, town):
-        client.force_login(town.officer)
-        response = client.post(f"{WORK}{YEAR}/{town.ward.code}/compute/")
+    def test_the_officer_recomputes_one_unit(self, client, in_appraisal, world):
+        client.force_login(world.index_officer)
+        response = client.post(f"{WORK}{YEAR}/{world.ward.code}/compute/")
         assert response.status_code == 302
-        assert response.url == appraise_url(town.ward)
-        client.force_login(town.ward_leader)
-        assert client.post(f"{WORK}{YEAR}/{town.ward.code}/compute/").status_code == 403
+        assert response.url == appraise_url(world.ward)
+        client.force_login(world.ward_leader)
+        assert client.post(f"{WORK}{YEAR}/{world.ward.code}/compute/").status_code == 403
 
 
 class TestSurvey:
     @pytest.fixture
-    def with_survey(self, town):
+    def with_survey(self, world):
         scorecard = build_tree(ScorecardFactory(year=YEAR, survey_points=Decimal(80)))
-        services.open_self_assessment(scorecard, town.officer)
-        self_assess_all(scorecard, town)
-        services.open_appraisal(scorecard, town.officer)
+        lifecycle.open_self_assessment(scorecard, world.index_officer)
+        self_assess_all(scorecard, world)
+        lifecycle.open_appraisal(scorecard, world.index_officer)
         return scorecard
 
-    def test_the_survey_score_has_its_field_and_range(self, client, with_survey, town):
-        client.force_login(town.officer)
-        assert 'name="survey-survey_score"' in client.get(appraise_url(town.ward)).text
+    def test_the_survey_score_has_its_field_and_range(self, client, with_survey, world):
+        client.force_login(world.index_officer)
+        assert 'name="survey-survey_score"' in client.get(appraise_url(world.ward)).text
         data = {"survey-survey_score": "81", **sheet(with_survey, "appraised_points", A_1="3")}
-        response = client.post(appraise_url(town.ward), data)
+        response = client.post(appraise_url(world.ward), data)
         assert response.status_code == 400
         assert "từ 0 đến 80" in response.text
-        assessment = assessment_of(with_survey, town.ward)
+        assessment = assessment_of(with_survey, world.ward)
         assert assessment.survey_score is None
-        assert scores(with_survey, town.ward, "appraised_points")["A.1"] is None
+        assert scores(with_survey, world.ward, "appraised_points")["A.1"] is None
 
         data["survey-survey_score"] = "72,5"
-        assert client.post(appraise_url(town.ward), data).status_code == 302
+        assert client.post(appraise_url(world.ward), data).status_code == 302
         assessment.refresh_from_db()
         assert assessment.survey_score == Decimal("72.50")

@@ -1,13 +1,13 @@
 import pytest
 
 from tests.security.matrix import add_reform_index
-from tests.security.world import build_world
+from tests.world import add_citizen_dossiers
 
 
 @pytest.fixture
-def world(db):
-    """The two towns, their people and the citizen's dossiers (tests.security.world), with
-    scorecards and inspections."""
-    world = build_world()
+def world(world):
+    """``tests.world`` with the citizen's dossiers at every step, scorecards in three states
+    and two inspections of the citizen's town."""
+    add_citizen_dossiers(world)
     add_reform_index(world)
     return world

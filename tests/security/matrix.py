@@ -6,7 +6,7 @@ A cell is what a role gets from one request:
 - ``200!``: that status code, and the request changed the world (a new event, dossier,
   inspection or scorecard state);
 - ``{OS}``: 200, and of the world's markers exactly O and S appear in the page or JSON
-  (the dossiers by letter, see ``tests.security.world``; scorecards and inspections by
+  (the dossiers by letter, see ``tests.world``; scorecards and inspections by
   the letters of ``REFORM_MARKERS``) — the scoping of lists, logbooks and exports.
 """
 
@@ -21,7 +21,8 @@ from django.utils import timezone
 from dossiers.models import Dossier, DossierEvent, Rating
 from reform_index.models import Inspection, Scorecard
 from tests.reform_index.factories import CriterionFactory, InspectionFactory, ScorecardFactory
-from tests.security.world import BIRTH_REGISTRATION, CITIZEN_PHONE, png_upload
+from tests.samples import png_upload
+from tests.world import BIRTH_REGISTRATION, CITIZEN_PHONE
 
 ROLES = (
     "anon",
@@ -85,7 +86,7 @@ def add_reform_index(world):
             year=year, title=f"Chỉ số CCHC {REFORM_MARKERS[marker]}", **traits
         )
         CriterionFactory(scorecard=scorecard, code="I", max_points=100)
-    town = world.units["town"]
+    town = world.town
     InspectionFactory(unit=town, findings=REFORM_MARKERS["I"])
     InspectionFactory(unit=town, findings=REFORM_MARKERS["J"], unpublished=True)
 
@@ -128,7 +129,7 @@ def bodies(world):
         },
         # Page forms, prefixed with the action as the desk screens name them.
         "page-receive": {"receive-note": ""},
-        "page-transfer": {"transfer-to_unit": world.units["town"].pk},
+        "page-transfer": {"transfer-to_unit": world.town.pk},
         "page-resolve": {"resolve-note": "Xong"},
         "page-return": {"return-note": ""},
         "page-rate": {"level": "satisfied", "comment": ""},

@@ -6,7 +6,7 @@ Rows are requests; columns are roles: anonymous, the citizen whose dossiers thes
 citizen, the desk officer of the town that received them and of the other town, the
 specialist of the handling justice office and of the other town's, the unit leader of each
 town, the province's leader and index officer, and a superuser. The dossiers, by letter
-(``tests.security.world``): O in progress, S submitted online, P awaiting payment, U waiting
+(``tests.world``): O in progress, S submitted online, P awaiting payment, U waiting
 for supplements, R resolved, T returned — all the citizen's at the town — and X, the other
 citizen's at the other town.
 
@@ -134,7 +134,7 @@ ROWS = parse(MATRIX)
 def client_for(world, role):
     client = Client()
     if role != "anon":
-        client.force_login(world.users[role])
+        client.force_login(world.roles[role])
     return client
 
 

@@ -8,8 +8,9 @@ import pytest
 from django.test import Client
 
 from dossiers.models import Dossier
-from reform_index.services import Refused, parse_criteria
-from tests.security.world import PASSWORD
+from reform_index.services.access import Refused
+from reform_index.services.criteria_io import parse_criteria
+from tests.world import PASSWORD
 
 TOO_DEEP = "Dữ liệu JSON lồng nhau sâu quá 64 cấp."
 NO_PAGE = "Không có trang nào ở địa chỉ này."
@@ -56,7 +57,7 @@ class TestNestedJson:
 
     def test_a_thousand_levels_on_an_authenticated_post_are_a_400(self, world):
         before = Dossier.objects.count()
-        response = post_json(client_of(world.users["desk"]), "/api/v1/dossiers/", nested(1000))
+        response = post_json(client_of(world.roles["desk"]), "/api/v1/dossiers/", nested(1000))
         assert response.status_code == 400
         assert response.json() == {"detail": TOO_DEEP}
         assert Dossier.objects.count() == before
@@ -78,7 +79,7 @@ class TestNestedJson:
     def test_an_unterminated_string_of_escaped_quotes_is_read_once(self, world):
         # Scanning it from every quote would take hours; it must answer at once.
         body = '{"summary": "' + '\\"' * 500_000
-        response = post_json(client_of(world.users["desk"]), "/api/v1/dossiers/", body)
+        response = post_json(client_of(world.roles["desk"]), "/api/v1/dossiers/", body)
         assert response.status_code == 400
         assert "không phải JSON hợp lệ" in response.json()["detail"]
 
@@ -134,13 +135,13 @@ class TestJsonBodies:
         ],
     )
     def test_is_refused_with_the_reason(self, world, body, answer):
-        response = post_json(client_of(world.users["desk"]), "/api/v1/dossiers/", body)
+        response = post_json(client_of(world.roles["desk"]), "/api/v1/dossiers/", body)
         assert response.status_code == 400
         assert response.json() == answer
 
     def test_tab_and_line_breaks_are_text(self, world):
         body = json.dumps({"summary": "Dòng một\r\n\tdòng hai"})
-        response = post_json(client_of(world.users["desk"]), "/api/v1/dossiers/", body)
+        response = post_json(client_of(world.roles["desk"]), "/api/v1/dossiers/", body)
         assert response.status_code == 400
         assert "summary" not in response.json()  # refused for the missing fields only
 
@@ -154,7 +155,7 @@ class TestJsonBodies:
         ],
     )
     def test_a_date_in_a_body_names_a_year_from_1900_to_2100(self, world, when, status):
-        client = client_of(world.users["spec"])
+        client = client_of(world.roles["spec"])
         code = world.dossiers["O"].code
         body = json.dumps({"reason": "Chậm", "new_appointment_at": when})
         response = post_json(client, f"/api/v1/dossiers/{code}/apologize/", body)
@@ -163,7 +164,7 @@ class TestJsonBodies:
             assert response.json() == {"new_appointment_at": [BAD_YEAR]}
 
     def test_a_multipart_text_field_is_held_to_the_same_rules(self, world):
-        client = client_of(world.users["spec"])
+        client = client_of(world.roles["spec"])
         code = world.dossiers["O"].code
         body = {"reason": "Chậm", "new_appointment_at": "0001-01-01T00:00:00"}
         response = client.post(f"/api/v1/dossiers/{code}/apologize/", body)
@@ -185,7 +186,7 @@ class TestContentType:
         ],
     )
     def test_a_malformed_content_type_is_a_400(self, world, content_type):
-        client = client_of(world.users["desk"])
+        client = client_of(world.roles["desk"])
         response = post_json(client, "/api/v1/dossiers/", '{"summary": "x"}', content_type)
         assert response.status_code == 400
         assert BAD_CONTENT_TYPE in response.json()["detail"]
@@ -199,7 +200,7 @@ class TestContentType:
         assert BAD_CONTENT_TYPE in page_text(response)
 
     def test_usual_content_types_pass(self, world):
-        client = client_of(world.users["desk"])
+        client = client_of(world.roles["desk"])
         for content_type in ("application/json", 'application/json; charset="UTF-8"'):
             response = post_json(client, "/api/v1/dossiers/", "{}", content_type)
             assert (response.status_code, "detail" in response.json()) == (400, False)
@@ -218,7 +219,7 @@ class TestPaths:
         ],
     )
     def test_a_control_character_or_an_overlong_path_is_a_404_page(self, world, path):
-        response = client_of(world.users["desk"]).get(path)
+        response = client_of(world.roles["desk"]).get(path)
         assert response.status_code == 404
         page = page_text(response)
         assert NO_PAGE in page
@@ -226,17 +227,17 @@ class TestPaths:
         assert '<html lang="vi">' in page
 
     def test_the_api_answers_json(self, world):
-        response = client_of(world.users["desk"]).get("/api/v1/dossiers/%00/")
+        response = client_of(world.roles["desk"]).get("/api/v1/dossiers/%00/")
         assert (response.status_code, response.json()) == (404, {"detail": NO_PAGE})
 
     @pytest.mark.parametrize("path", ["/procedures/%ff/", "/procedures/%zz/", "/dossiers/%c3/"])
     def test_broken_percent_encoding_in_a_path_is_a_404(self, world, path):
-        assert client_of(world.users["citizen"]).get(path).status_code == 404
+        assert client_of(world.roles["citizen"]).get(path).status_code == 404
 
 
 class TestDates:
     def test_the_logbook_refuses_year_9999_with_a_page(self, world):
-        response = client_of(world.users["desk"]).get("/desk/logbook.csv?date_to=9999-12-31")
+        response = client_of(world.roles["desk"]).get("/desk/logbook.csv?date_to=9999-12-31")
         assert response.status_code == 400
         page = page_text(response)
         assert BAD_YEAR in page
@@ -256,32 +257,32 @@ class TestDates:
         ],
     )
     def test_logbook_years_run_from_1900_to_2100(self, world, query, status):
-        client = client_of(world.users["desk"])
+        client = client_of(world.roles["desk"])
         for export in ("/desk/logbook/", "/desk/logbook.csv", "/desk/logbook.xlsx"):
             assert client.get(f"{export}?{query}").status_code == status, export
 
     def test_the_api_names_the_parameter(self, world):
-        client = client_of(world.users["leader"])
-        response = client.get("/api/v1/reports/on-time/?start=2100-01-01&end=2101-01-01")
-        assert (response.status_code, response.json()) == (400, {"end": [BAD_YEAR]})
-        in_range = client.get("/api/v1/reports/on-time/?start=2100-01-01&end=2100-12-31")
+        client = client_of(world.roles["leader"])
+        response = client.get("/api/v1/reports/on-time/?from=2100-01-01&to=2101-01-01")
+        assert (response.status_code, response.json()) == (400, {"to": [BAD_YEAR]})
+        in_range = client.get("/api/v1/reports/on-time/?from=2100-01-01&to=2100-12-31")
         assert in_range.status_code == 200
 
     @pytest.mark.parametrize("value", ["9999-12-31T23:59", "1899-12-31T23:59:59+07:00"])
     def test_date_times_too(self, world, value):
-        response = client_of(world.users["desk"]).get(
+        response = client_of(world.roles["desk"]).get(
             "/api/v1/dossiers/", {"received_after": value}
         )
         assert (response.status_code, response.json()) == (400, {"received_after": [BAD_YEAR]})
 
     def test_a_date_inside_free_text_is_only_text(self, world):
-        response = client_of(world.users["desk"]).get("/api/v1/dossiers/?search=hồ sơ 9999-12-31")
+        response = client_of(world.roles["desk"]).get("/api/v1/dossiers/?search=hồ sơ 9999-12-31")
         assert response.status_code == 200
 
 
 class TestQueryValues:
     def test_a_nul_in_a_query_was_a_500_and_is_a_400(self, world):
-        response = client_of(world.users["desk"]).get("/desk/?code=%00")
+        response = client_of(world.roles["desk"]).get("/desk/?code=%00")
         assert response.status_code == 400
         assert CONTROL in page_text(response)
 
@@ -290,7 +291,7 @@ class TestQueryValues:
         assert (response.status_code, response.json()) == (400, {"code": [CONTROL]})
 
     def test_an_overlong_value_is_a_400(self, world):
-        client = client_of(world.users["desk"])
+        client = client_of(world.roles["desk"])
         assert client.get("/procedures/", {"q": "a" * 2000}).status_code == 200
         response = client.get("/procedures/", {"q": "a" * 2001})
         assert response.status_code == 400
@@ -331,7 +332,7 @@ class TestForms:
         assert "Biểu mẫu đã gửi không phải văn bản UTF-8 hợp lệ." in page_text(response)
 
     def test_a_multipart_page_form_is_checked_too(self, world):
-        client = client_of(world.users["spec"])
+        client = client_of(world.roles["spec"])
         code = world.dossiers["O"].code
         data = {"apologize-reason": "Chậm", "apologize-new_appointment_at": "31/12/9999 23:59"}
         response = client.post(f"/desk/dossiers/{code}/apologize/", data)
@@ -380,5 +381,5 @@ ODD_REQUESTS = [
 
 @pytest.mark.parametrize("path", ODD_REQUESTS)
 def test_odd_but_harmless_requests_are_never_a_500(world, path):
-    response = client_of(world.users["admin"]).get(path)
+    response = client_of(world.roles["admin"]).get(path)
     assert response.status_code < 500, path

@@ -10,7 +10,8 @@ from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from dossiers.models import Attachment, Dossier, DossierEvent
-from tests.security.world import BIRTH_REGISTRATION, sample_pdf
+from tests.samples import sample_pdf
+from tests.world import BIRTH_REGISTRATION
 
 SCRIPT_AS_PDF = b"<html><script>alert(1)</script></html>"
 
@@ -35,13 +36,13 @@ class TestCsrf:
 
     def test_a_desk_action_needs_the_token(self, world):
         before = events()
-        client = strict_client(world.users["desk"])
+        client = strict_client(world.roles["desk"])
         response = client.post(f"/desk/dossiers/{world.dossiers['S'].code}/receive/", {})
         assert response.status_code == 403
         assert events() == before
 
     def test_a_citizen_answer_needs_the_token(self, world):
-        client = strict_client(world.users["citizen"])
+        client = strict_client(world.roles["citizen"])
         response = client.post(
             f"/dossiers/{world.dossiers['T'].code}/rate/", {"level": "satisfied"}
         )
@@ -49,7 +50,7 @@ class TestCsrf:
         assert not hasattr(Dossier.objects.get(pk=world.dossiers["T"].pk), "rating")
 
     def test_the_api_with_a_session_cookie_needs_the_token(self, world):
-        client = strict_client(world.users["desk"])
+        client = strict_client(world.roles["desk"])
         response = client.post(
             f"/api/v1/dossiers/{world.dossiers['S'].code}/receive/",
             data="{}",
@@ -59,7 +60,7 @@ class TestCsrf:
         assert "CSRF" in response.json()["detail"]
 
     def test_the_api_with_a_token_needs_no_csrf_token(self, world):
-        token = Token.objects.create(user=world.users["desk"])
+        token = Token.objects.create(user=world.roles["desk"])
         client = APIClient(enforce_csrf_checks=True)
         client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
         response = client.post(f"/api/v1/dossiers/{world.dossiers['S'].code}/receive/", {})
@@ -85,7 +86,7 @@ class TestUploads:
     def test_a_script_named_pdf_is_refused_by_the_api(self, world):
         disguised = SimpleUploadedFile("to-khai.pdf", SCRIPT_AS_PDF, "application/pdf")
         before = Dossier.objects.count()
-        response = self.api_as(world.users["citizen"]).post(
+        response = self.api_as(world.roles["citizen"]).post(
             "/api/v1/dossiers/", self.filing(disguised), format="multipart"
         )
         assert response.status_code == 400
@@ -94,10 +95,10 @@ class TestUploads:
 
     def test_a_script_named_pdf_is_refused_by_the_filing_page(self, world):
         client = Client()
-        client.force_login(world.users["citizen"])
+        client.force_login(world.roles["citizen"])
         form = client.get(f"/dossiers/file/{BIRTH_REGISTRATION}/").context["form"]
         data = {name: field.initial or "" for name, field in form.fields.items()}
-        data |= {"receiving_unit": world.units["town"].pk, "applicant_name": "Lê Văn Cường"}
+        data |= {"receiving_unit": world.town.pk, "applicant_name": "Lê Văn Cường"}
         data |= {"applicant_phone": "0911222333", "applicant_id_number": "001090000009"}
         for name in (n for n in form.fields if n.startswith("document_")):
             data[name] = SimpleUploadedFile("to-khai.pdf", SCRIPT_AS_PDF, "application/pdf")
@@ -110,7 +111,7 @@ class TestUploads:
     def test_a_file_over_the_size_limit_is_refused(self, world, settings):
         settings.ONESTOP_UPLOAD_MAX_BYTES = 100
         big = SimpleUploadedFile("to-khai.pdf", sample_pdf() + b"%" * 200, "application/pdf")
-        response = self.api_as(world.users["citizen"]).post(
+        response = self.api_as(world.roles["citizen"]).post(
             "/api/v1/dossiers/", self.filing(big), format="multipart"
         )
         assert response.status_code == 400
@@ -128,7 +129,7 @@ class TestServingFiles:
 
     def test_every_door_serves_the_checked_type_privately(self, world, attachment):
         client = Client()
-        client.force_login(world.users["desk"])
+        client.force_login(world.roles["desk"])
         for path in self.doors(world, attachment):
             response = client.get(path)
             assert response.status_code == 200, path
@@ -140,13 +141,13 @@ class TestServingFiles:
 
     def test_the_storage_folder_is_not_served(self, world, attachment):
         client = Client()
-        client.force_login(world.users["admin"])
+        client.force_login(world.roles["admin"])
         for prefix in ("/media/", "/var/media/", "/static/"):
             assert client.get(f"{prefix}{attachment.file.name}").status_code == 404
 
     def test_the_api_links_files_through_the_checking_view(self, world, attachment):
         client = APIClient()
-        client.force_authenticate(world.users["citizen"])
+        client.force_authenticate(world.roles["citizen"])
         body = client.get(f"/api/v1/dossiers/{world.dossiers['O'].code}/").content
         urls = [item["url"] for item in json.loads(body)["attachments"]]
         assert urls and all(f"/attachments/{attachment.pk}/" in url for url in urls[:1])

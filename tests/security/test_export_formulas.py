@@ -23,11 +23,13 @@ from openpyxl import load_workbook
 from core.models import UnitKind
 from core.spreadsheets import BOM
 from core.workdays import TZ
-from dossiers import reminders, services
+from dossiers.applicants import Applicant
+from dossiers.messaging import reminders
 from dossiers.models import Dossier
+from dossiers.services.intake import Intake, intake_at_counter
 from procedures.models import Field, Procedure
-from reform_index import services as index_services
 from reform_index.models import Criterion
+from reform_index.services import criteria_io
 from tests.factories import UnitFactory, UserFactory
 from tests.procedures.factories import FieldFactory, ProcedureFactory
 from tests.reform_index.conftest import build_tree
@@ -89,8 +91,8 @@ def planted(db, clock):
 
 
 def receive(desk_officer, procedure, applicant_name=None):
-    applicant = services.Applicant(name="Nguyễn Văn An", phone="0912345678")
-    dossier = services.intake_at_counter(desk_officer, services.Intake(procedure, applicant))
+    applicant = Applicant(name="Nguyễn Văn An", phone="0912345678")
+    dossier = intake_at_counter(desk_officer, Intake(procedure, applicant))
     if applicant_name is not None:
         Dossier.objects.filter(pk=dossier.pk).update(applicant_name=applicant_name)
     return dossier
@@ -309,8 +311,8 @@ def test_criteria_csv_imports_back_unchanged(api_client, planted):
 
 def test_criteria_services_round_trip(planted):
     source = criteria(KEPT)
-    exported = index_services.export_criteria(source, "csv")
+    exported = criteria_io.export_criteria(source, "csv")
     target = ScorecardFactory(year=2027)
-    index_services.import_criteria(target, planted["officer"], exported.encode(), "csv")
+    criteria_io.import_criteria(target, planted["officer"], exported.encode(), "csv")
     assert sorted(target.criteria.values_list("name", flat=True)) == sorted(KEPT)
-    assert index_services.export_criteria(target, "csv") == exported
+    assert criteria_io.export_criteria(target, "csv") == exported

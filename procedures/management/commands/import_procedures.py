@@ -2,7 +2,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
 from procedures.importer import FORMATS, ImportFileError, read_records
-from procedures.services import import_records
+from procedures.services.importing import import_records
 
 
 class Command(BaseCommand):

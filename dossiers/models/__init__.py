@@ -1,0 +1,61 @@
+"""The dossier app's tables, one module per topic. Django finds an app's models through
+``dossiers.models``, so importing the modules here registers them; the rest of the project
+imports the models and their choices from here."""
+
+from .dossier import (
+    CLOCK_RUNNING_STATUSES,
+    DUE_FALLS,
+    FINAL_STATUSES,
+    OPEN_STATUSES,
+    VERDICT_CHOICES,
+    ApplicantKind,
+    DailySequence,
+    Dossier,
+    DossierQuerySet,
+    Status,
+    service_unit,
+)
+from .held_uploads import HELD_UPLOAD_HOURS, HeldUpload, HeldUploadQuerySet
+from .messaging import Notification, NotificationKind, Reminder, ReminderKind
+from .records import (
+    Apology,
+    Attachment,
+    AttachmentKind,
+    DossierEvent,
+    Rating,
+    Satisfaction,
+    SupplementRequest,
+)
+from .statistics import DailyStat, Flows, MonthlyStat, RollupState
+
+__all__ = [
+    "CLOCK_RUNNING_STATUSES",
+    "DUE_FALLS",
+    "FINAL_STATUSES",
+    "HELD_UPLOAD_HOURS",
+    "OPEN_STATUSES",
+    "VERDICT_CHOICES",
+    "Apology",
+    "ApplicantKind",
+    "Attachment",
+    "AttachmentKind",
+    "DailySequence",
+    "DailyStat",
+    "Dossier",
+    "DossierEvent",
+    "DossierQuerySet",
+    "Flows",
+    "HeldUpload",
+    "HeldUploadQuerySet",
+    "MonthlyStat",
+    "Notification",
+    "NotificationKind",
+    "Rating",
+    "Reminder",
+    "ReminderKind",
+    "RollupState",
+    "Satisfaction",
+    "Status",
+    "SupplementRequest",
+    "service_unit",
+]

@@ -1,0 +1,117 @@
+"""Creating a dossier: online filing by a citizen, intake at the desk's counter, and the
+day's dossier numbers."""
+
+from dataclasses import dataclass, field
+
+from django.db import connection, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from core import workdays
+from procedures.models import Channel
+from procedures.services.versions import current_version
+
+from ..applicants import Applicant
+from ..messaging import notifications
+from ..models import AttachmentKind, DailySequence, Dossier, NotificationKind, service_unit
+from ..workflow import Action, may_create
+from .attachments import attach_all
+from .clock import start_clock
+from .errors import TransitionError
+from .transitions import enter_status, log_event
+
+
+@dataclass
+class Intake:
+    procedure: object
+    applicant: Applicant
+    summary: str = ""
+    uploads: list = field(default_factory=list)
+
+
+def file_online(citizen, intake, receiving_unit, now=None):
+    """A citizen files online: status submitted, waiting for the desk's check."""
+    if not may_create(Action.FILE_ONLINE, citizen):
+        raise TransitionError(_("Only citizens can file dossiers online."))
+    if not intake.procedure.is_online:
+        raise TransitionError(_("This procedure cannot be filed online."), field="procedure")
+    now = now or timezone.now()
+    with transaction.atomic():
+        dossier = _new_dossier(intake, receiving_unit, Channel.ONLINE, now)
+        dossier.applicant_user = citizen
+        dossier.submitted_at = now
+        enter_status(dossier, Action.FILE_ONLINE)
+        dossier.save()
+        attach_all(dossier, intake.uploads, citizen, AttachmentKind.APPLICATION)
+        log_event(dossier, Action.FILE_ONLINE, citizen, now, "", note=intake.summary)
+    return dossier
+
+
+def intake_at_counter(officer, intake, channel=Channel.COUNTER, applicant_user=None, now=None):
+    """The desk receives a complete dossier on the spot: received at once, clock started."""
+    unit = service_unit(officer.unit)
+    if unit is None or not may_create(Action.INTAKE, officer):
+        raise TransitionError(_("Only a desk officer can receive dossiers at the counter."))
+    now = now or timezone.now()
+    with transaction.atomic():
+        dossier = _new_dossier(intake, unit, channel, now)
+        dossier.applicant_user = applicant_user
+        dossier.submitted_at = now
+        start_clock(dossier, now)
+        enter_status(dossier, Action.INTAKE)
+        dossier.save()
+        attach_all(dossier, intake.uploads, officer, AttachmentKind.APPLICATION)
+        event = log_event(dossier, Action.INTAKE, officer, now, "")
+        notifications.after_commit(dossier, event, NotificationKind.RECEIVED)
+    return dossier
+
+
+def _new_dossier(intake, receiving_unit, channel, now):
+    procedure = intake.procedure
+    version = current_version(procedure)
+    amount, unit, cutoff = procedure.terms_for(channel)
+    applicant = intake.applicant
+    refused = applicant.refusal()
+    if refused:
+        raise TransitionError(refused.message, field=refused.field)
+    return Dossier(
+        code=next_dossier_code(receiving_unit, now),
+        procedure=procedure,
+        procedure_version=version,
+        receiving_unit=receiving_unit,
+        handling_unit=receiving_unit,
+        channel=channel,
+        applicant_kind=applicant.kind,
+        applicant_name=applicant.name,
+        applicant_phone=applicant.phone,
+        applicant_id_number=applicant.id_number,
+        applicant_email=applicant.email,
+        applicant_address=applicant.address,
+        summary=intake.summary,
+        limit_amount=amount,
+        limit_unit=unit,
+        limit_cutoff=cutoff,
+    )
+
+
+def next_dossier_code(unit, now):
+    """`{unit code}-{yymmdd}-{NNNN}`: the day's sequence row is locked, so concurrent
+    intakes at one desk never share a number."""
+    day = timezone.localtime(now, workdays.TZ).date()
+    return f"{unit.code}-{day:%y%m%d}-{_take_number(unit, day):04d}"
+
+
+def _take_number(unit, day):
+    """The next number of the unit's day in one statement: the day's row is created or
+    counted on, and stays locked until the intake commits."""
+    quote = connection.ops.quote_name
+    table = quote(DailySequence._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} ({quote('unit_id')}, {quote('day')}, {quote('last')}) "
+            f"VALUES (%s, %s, 1) ON CONFLICT ({quote('unit_id')}, {quote('day')}) "
+            f"DO UPDATE SET {quote('last')} = {table}.{quote('last')} + 1 "
+            f"RETURNING {quote('last')}",
+            [unit.pk, day],
+        )
+        return cursor.fetchone()[0]

@@ -1,0 +1,2 @@
+"""Writes of the catalogue that carry its rules: importing national records, freezing the
+terms a dossier is received under, publishing."""
