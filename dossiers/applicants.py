@@ -41,6 +41,19 @@ class Applicant:
     address: str = ""
     kind: str = ApplicantKind.PERSON
 
+    @classmethod
+    def from_form(cls, data):
+        """The applicant from a form's ``applicant_*`` fields (the citizen's filing has no
+        kind: a citizen files as a person)."""
+        return cls(
+            name=data["applicant_name"],
+            phone=data["applicant_phone"],
+            id_number=data["applicant_id_number"],
+            email=data["applicant_email"],
+            address=data["applicant_address"],
+            kind=data.get("applicant_kind") or ApplicantKind.PERSON,
+        )
+
     def __post_init__(self):
         self.name = normalise_name(self.name)
         self.phone = normalise_phone(self.phone)

@@ -133,7 +133,7 @@ class ProcedureDetailSerializer(TimeLimitMixin, serializers.ModelSerializer):
     class Meta:
         model = Procedure
         fields = [
-            *ProcedureListSerializer._declared_fields,
+            *ProcedureListSerializer().fields,  # the catalogue row's fields come first
             "time_limit_note",
             "channel_terms",
             "fees",

@@ -179,13 +179,7 @@ class FilingForm(KeepsUploads, forms.Form):
         data = self.cleaned_data
         return Intake(
             procedure=self.procedure,
-            applicant=Applicant(
-                name=data["applicant_name"],
-                phone=data["applicant_phone"],
-                id_number=data["applicant_id_number"],
-                email=data["applicant_email"],
-                address=data["applicant_address"],
-            ),
+            applicant=Applicant.from_form(data),
             summary=data["summary"].strip(),
             uploads=self.uploads(),
         )

@@ -125,14 +125,7 @@ class IntakeForm(KeepsUploads, ServiceFormMixin, forms.Form):
         data = self.cleaned_data
         intake = Intake(
             procedure=data["procedure"],
-            applicant=Applicant(
-                name=data["applicant_name"],
-                phone=data["applicant_phone"],
-                id_number=data["applicant_id_number"],
-                email=data["applicant_email"],
-                address=data["applicant_address"],
-                kind=data["applicant_kind"],
-            ),
+            applicant=Applicant.from_form(data),
             summary=data["summary"],
             uploads=[Upload(file) for file in data["files"]],
         )
