@@ -17,6 +17,7 @@ from .models import (
     Attachment,
     Dossier,
     DossierEvent,
+    DossierStep,
     Rating,
     Status,
     SupplementRequest,
@@ -112,6 +113,19 @@ class SupplementInline(ReadOnlyInline):
         return person(obj.requested_by)
 
 
+class StepInline(ReadOnlyInline):
+    model = DossierStep
+    fields = ("order", "name", "unit", "handler_name", "started_at", "due_at", "finished_at")
+    fields += ("verdict", "rework_count")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("unit", "handler")
+
+    @admin.display(description=_("handling officer"))
+    def handler_name(self, obj):
+        return person(obj.handler)
+
+
 class ApologyInline(ReadOnlyInline):
     model = Apology
     fields = (
@@ -172,7 +186,7 @@ class DossierAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     # The full count is a second COUNT(*) over every visible dossier on each page view.
     show_full_result_count = False
     list_per_page = 50
-    inlines = (EventInline, AttachmentInline, SupplementInline, ApologyInline)
+    inlines = (EventInline, StepInline, AttachmentInline, SupplementInline, ApologyInline)
     actions = ("receive_selected", "transfer_selected", "return_selected")
     fieldsets = (
         (None, {"fields": ("code", "status", "procedure", "procedure_version", "channel")}),

@@ -1,6 +1,7 @@
 """The dossier API (DESIGN §4): the scoped list and detail, the timeline, intake, one
 endpoint per workflow action, and the public lookup by code and phone."""
 
+from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
@@ -23,10 +24,11 @@ from core.roles import Role
 from core.throttles import LookupThrottle
 
 from .filters import DossierFilter
-from .models import Dossier
+from .models import Dossier, DossierStep
 from .selectors import find_for_lookup
 from .serializers.bodies import (
     ApologyRequestSerializer,
+    AssignSerializer,
     CounterIntakeSerializer,
     DossierCreateSerializer,
     NoteSerializer,
@@ -38,9 +40,9 @@ from .serializers.bodies import (
 )
 from .serializers.dossier import DossierDetailSerializer, DossierListSerializer, EventSerializer
 from .serializers.lookup import LookupQuerySerializer, PublicDossierSerializer
-from .services import transitions
+from .services import step_actions, transitions
 from .services.errors import TransitionError
-from .workflow import Action
+from .workflow import Action, StepAction
 
 
 class DossierPagination(EstimatedCountPagination):
@@ -62,11 +64,14 @@ def as_api_error(error):
     return ValidationError({field: [error.message]})
 
 
+STEPS = DossierStep.objects.select_related("unit", "handler")
+
+
 def with_details(dossiers):
     # Each prefetch is one query whatever the dossier holds; the rating and the handler
     # ride on the main query.
     return dossiers.select_related("handler", "rating").prefetch_related(
-        "attachments", "supplements", "apologies"
+        "attachments", "supplements", "apologies", Prefetch("steps", queryset=STEPS)
     )
 
 
@@ -78,6 +83,12 @@ def as_just_filed(dossier, uploaded):
         "supplements": _known_empty(dossier.supplements),
         "apologies": _known_empty(dossier.apologies),
         "attachments": dossier.attachments.all() if uploaded else _known_empty(dossier.attachments),
+        # Steps come from the version's workflow: none to read when it has none.
+        "steps": (
+            STEPS.filter(dossier=dossier)
+            if (dossier.procedure_version.snapshot or {}).get("workflow")
+            else _known_empty(dossier.steps)
+        ),
     }
     Dossier.rating.related.set_cached_value(dossier, None)
     return dossier
@@ -232,6 +243,14 @@ class DossierViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, GenericVi
         Action.APOLOGIZE, ApologyRequestSerializer, transitions.apologize
     )
     rate = transition_endpoint(Action.RATE, RateSerializer, transitions.rate)
+    assign = transition_endpoint(StepAction.ASSIGN, AssignSerializer, step_actions.assign)
+    complete_step = transition_endpoint(
+        StepAction.COMPLETE_STEP, NoteSerializer, step_actions.complete_step
+    )
+    approve = transition_endpoint(StepAction.APPROVE, NoteSerializer, step_actions.approve)
+    return_for_rework = transition_endpoint(
+        StepAction.RETURN_FOR_REWORK, ReasonSerializer, step_actions.return_for_rework
+    )
 
 
 # --- the public lookup ----------------------------------------------------------------------

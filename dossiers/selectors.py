@@ -4,18 +4,21 @@
 from datetime import timedelta
 
 from django.conf import settings
-from django.db.models import Count, Q
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q
 from django.utils import timezone
 
 from core import workdays
 from core.models import Unit
+from core.roles import Role
 from core.selectors import get_working_calendar
 from core.validators import normalise_phone
 from procedures.models import Procedure
 
 from .models import (
     CLOCK_RUNNING_STATUSES,
+    OPEN_STATUSES,
     Dossier,
+    DossierStep,
     Status,
     service_unit,
 )
@@ -117,3 +120,108 @@ def find_for_lookup(code, phone):
     if dossier is None or normalise_phone(dossier.applicant_phone) != normalise_phone(phone):
         return None
     return dossier
+
+
+# --- work lists: the internal steps ---------------------------------------------------------
+
+STEP_ROW_RELATED = (
+    "unit",
+    "handler",
+    "dossier__procedure",
+    "dossier__handling_unit",
+    "dossier__receiving_unit",
+)
+
+
+def _current_steps(user):
+    """The steps in progress of the open dossiers ``user`` sees, soonest due first."""
+    return (
+        DossierStep.objects.current()
+        .filter(dossier__in=Dossier.objects.visible_to(user).open().values("pk"))
+        .select_related(*STEP_ROW_RELATED)
+        .order_by(F("due_at").asc(nulls_last=True), "pk")
+    )
+
+
+def _step_root(user):
+    return service_unit(user.unit) if user.has_role(Role.UNIT_LEADER) else user.unit
+
+
+def assigned_to_me(user):
+    return _current_steps(user).filter(handler=user)
+
+
+def my_unit_steps(user):
+    root = _step_root(user)
+    if user.is_superuser:
+        return _current_steps(user)
+    if root is None:
+        return DossierStep.objects.none()
+    return _current_steps(user).filter(unit__path__startswith=root.path)
+
+
+def awaiting_my_approval(user):
+    """The approval steps waiting for ``user`` as unit leader of the step's unit."""
+    if not (user.is_superuser or user.has_role(Role.UNIT_LEADER)):
+        return DossierStep.objects.none()
+    return my_unit_steps(user).filter(role=Role.UNIT_LEADER)
+
+
+def steps_due_soon(user, now=None, hours=None):
+    """Steps whose due time is within the due-soon horizon, or already past."""
+    now = now or timezone.now()
+    return _current_steps(user).filter(
+        dossier__status__in=CLOCK_RUNNING_STATUSES, due_at__lte=due_soon_limit(now, hours)
+    )
+
+
+def with_time_left(steps, now=None):
+    """The rows with ``left``: the step's working time left (negative when late), frozen
+    while the dossier's clock is paused."""
+    now = now or timezone.now()
+    calendar = get_working_calendar()
+    rows = list(steps)
+    for step in rows:
+        reference = step.dossier.paused_at or now
+        step.left = (
+            workdays.working_time_between(calendar, reference, step.due_at) if step.due_at else None
+        )
+    return rows
+
+
+def remaining_budget(dossier, steps, now, calendar):
+    """The working time the unfinished steps still need: the current step's time left
+    (none once it is overdue) plus the whole budget of each step not started yet."""
+    needed = timedelta(0)
+    for step in steps:
+        if step.finished_at is not None:
+            continue
+        if step.started_at is None:
+            needed += step.budget(dossier) or timedelta(0)
+        elif step.due_at is not None:
+            left = workdays.working_time_between(calendar, dossier.paused_at or now, step.due_at)
+            needed += max(left, timedelta(0))
+    return needed
+
+
+def at_risk(user, now=None):
+    """Open dossiers whose remaining steps' budgets no longer fit in the working time the
+    dossier has left: they will be late unless a step goes faster than planned."""
+    now = now or timezone.now()
+    calendar = get_working_calendar()
+    dossiers = (
+        Dossier.objects.visible_to(user)
+        .filter(status__in=OPEN_STATUSES, due_at__isnull=False, allowance__isnull=False)
+        .filter(Exists(DossierStep.objects.pending().filter(dossier=OuterRef("pk"))))
+        .select_related(*ROW_RELATED)
+        .prefetch_related(Prefetch("steps", queryset=DossierStep.objects.order_by("order")))
+        .order_by("due_at", "pk")
+    )
+    risky = []
+    for dossier in dossiers:
+        left = workdays.working_time_between(calendar, dossier.paused_at or now, dossier.due_at)
+        needed = remaining_budget(dossier, dossier.steps.all(), now, calendar)
+        if needed > left:
+            dossier.left, dossier.needed = left, needed
+            risky.append(dossier)
+    return risky

@@ -31,6 +31,7 @@ def sweep_reminders():
         "due_soon": reminders.sweep_due_soon(),
         "overdue": reminders.sweep_overdue(),
         "step_behind": reminders.sweep_steps_behind(),
+        "step_due_soon": reminders.sweep_steps_due_soon(),
     }
     owed["messages"] = reminders.deliver_reminders()
     owed["notifications"] = delivery.deliver()

@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy
 
 from core.roles import Role
 
-from .models import OPEN_STATUSES, Rating, Status, service_unit
+from .models import OPEN_STATUSES, DossierStep, Rating, Status, service_unit
 
 # The national portal's status codes, kept for data exchange.
 NATIONAL_CODES = {
@@ -141,10 +141,29 @@ TRANSITIONS = {
 }
 
 
+class StepAction(StrEnum):
+    """The actions on a dossier's internal steps, all inside "being handled"."""
+
+    ASSIGN = "assign"
+    COMPLETE_STEP = "complete-step"
+    APPROVE = "approve"
+    RETURN_FOR_REWORK = "return-for-rework"
+
+
+# Who takes each step action: the desk or a unit leader assigns, the handling side
+# finishes and returns, the unit leader approves. The dossier stays in its status.
+STEP_RULES = {
+    StepAction.ASSIGN: _rule({S.IN_PROGRESS}, SAME, DESK_ROLES | {Role.UNIT_LEADER}),
+    StepAction.COMPLETE_STEP: _rule({S.IN_PROGRESS}, SAME, HANDLING_ROLES),
+    StepAction.APPROVE: _rule({S.IN_PROGRESS}, SAME, {Role.UNIT_LEADER}),
+    StepAction.RETURN_FOR_REWORK: _rule({S.IN_PROGRESS}, SAME, HANDLING_ROLES),
+}
+
+
 def next_status(action, status, basis=None):
     """The status ``action`` leads to from ``status``. ``basis`` is what a rule with
     several targets chooses by: for a supplement, the request it answers."""
-    rule = TRANSITIONS[action]
+    rule = TRANSITIONS.get(action) or STEP_RULES[action]
     if rule.targets == {SAME}:
         return status
     if rule.choose is None:
@@ -167,6 +186,20 @@ def available_actions(dossier, user):
     return [action for action in TRANSITIONS if _blocked_by(action, dossier, user) is None]
 
 
+def available_step_actions(dossier, user):
+    """The step actions ``user`` may take now, by the dossier's current step."""
+    if dossier.status not in STEP_RULES[StepAction.ASSIGN].sources:
+        return []
+    step = DossierStep.objects.current().filter(dossier_id=dossier.pk).first()
+    if step is None:
+        return []
+    wanted = [StepAction.ASSIGN]
+    wanted.append(StepAction.APPROVE if step.is_approval else StepAction.COMPLETE_STEP)
+    if step.order > 1:
+        wanted.append(StepAction.RETURN_FOR_REWORK)
+    return [action for action in wanted if _blocked_by(action, dossier, user) is None]
+
+
 def refusal_reason(action, dossier, user):
     """None when ``user`` may take ``action`` on ``dossier``; otherwise why not."""
     blocked = _blocked_by(action, dossier, user)
@@ -184,7 +217,7 @@ def refusal_reason(action, dossier, user):
 def _blocked_by(action, dossier, user):
     """Which rule keeps ``user`` from ``action`` now ("status", "side", "rated"), or None.
     Kept apart from the wording: listing the available actions words nothing."""
-    rule = TRANSITIONS[action]
+    rule = TRANSITIONS.get(action) or STEP_RULES[action]
     if dossier.status not in rule.sources:
         return "status"
     if not _acts_for_side(user, dossier, rule):
@@ -261,4 +294,8 @@ ACTION_LABELS = {
     Action.STOP: gettext_lazy("Handling of the dossier stopped"),
     Action.APOLOGIZE: gettext_lazy("Apology and new appointment issued"),
     Action.RATE: gettext_lazy("Service rated"),
+    StepAction.ASSIGN: gettext_lazy("Step assigned"),
+    StepAction.COMPLETE_STEP: gettext_lazy("Step completed"),
+    StepAction.APPROVE: gettext_lazy("Approved by the unit leader"),
+    StepAction.RETURN_FOR_REWORK: gettext_lazy("Returned for rework"),
 }

@@ -48,6 +48,7 @@ class RequiredDocumentInline(admin.TabularInline):
         "name",
         "originals",
         "copies",
+        "kind",
         "is_required",
         "form_name",
         "form_url",
@@ -102,7 +103,14 @@ class ProcedureVersionInline(admin.TabularInline):
 @admin.register(Procedure)
 class ProcedureAdmin(admin.ModelAdmin):
     list_display = ("code", "name", "field", "level", "time_limit", "online_level", "published")
-    list_filter = ("field", "level", "online_level", "published", "inter_agency")
+    list_filter = (
+        "field",
+        "level",
+        "online_level",
+        "published",
+        "inter_agency",
+        "time_limit_stated",
+    )
     # Searched through Procedure.objects.search, which ignores diacritics (see below).
     search_fields = ("code", "name")
     search_help_text = _("Code or name; diacritics are ignored.")
@@ -128,6 +136,7 @@ class ProcedureAdmin(admin.ModelAdmin):
             {
                 "fields": (
                     ("time_limit_amount", "time_limit_unit", "same_day_cutoff"),
+                    "time_limit_stated",
                     "time_limit_note",
                     "channel_terms",
                     ("fee_amount", "fee_description"),

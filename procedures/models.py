@@ -35,6 +35,12 @@ class ApplicantType(models.TextChoices):
     ANY = "any", _("Citizen or organisation")
 
 
+class DocumentKind(models.TextChoices):
+    DOCUMENT = "document", _("Document")
+    NOTE = "note", _("Guidance note")
+    CONDITION = "condition", _("Document needed only in a case")
+
+
 LIMIT_UNIT_CHOICES = [
     (LimitUnit.WORKING_DAYS.value, _("working days")),
     (LimitUnit.WORKING_HOURS.value, _("working hours")),
@@ -107,6 +113,9 @@ class Procedure(models.Model):
         default=LimitUnit.WORKING_DAYS.value,
     )
     same_day_cutoff = models.TimeField(_("same-day cut-off"), null=True, blank=True)
+    # False when the record states no time limit: the limit above is then not to be used
+    # and the procedure cannot be received until one is set (or the desk sets one).
+    time_limit_stated = models.BooleanField(_("time limit stated"), default=True)
     time_limit_note = models.TextField(_("time limit note"), blank=True)
     # [{"channel": "online", "amount": "3", "unit": "working_days", "cutoff": "15:00"|None,
     #   "note": "...", "fees": [{"code", "amount", "currency", "description"}]}]
@@ -174,6 +183,12 @@ class Procedure(models.Model):
                 )
         return self.time_limit_amount, self.time_limit_unit, self.same_day_cutoff
 
+    def states_limit_for(self, channel):
+        """Whether the catalogue states a time limit for a dossier of ``channel``."""
+        if any(t.get("channel") == channel and t.get("unit") for t in self.channel_terms):
+            return True
+        return self.time_limit_stated
+
     @property
     def is_online(self):
         return self.online_level != OnlineLevel.NONE
@@ -199,6 +214,11 @@ class RequiredDocument(models.Model):
     form_url = models.URLField(_("form link"), max_length=500, blank=True)
     form_file = models.FileField(_("form file"), upload_to="forms/", blank=True)
     is_required = models.BooleanField(_("required"), default=True)
+    # Notes (Lưu ý) and conditional lines are shown with the documents, but only papers
+    # (documents and conditions) become components of a dossier.
+    kind = models.CharField(
+        _("kind"), max_length=10, choices=DocumentKind.choices, default=DocumentKind.DOCUMENT
+    )
     order = models.PositiveSmallIntegerField(_("order"), default=0)
 
     class Meta:
@@ -208,6 +228,10 @@ class RequiredDocument(models.Model):
 
     def __str__(self):
         return self.name[:80]
+
+    @property
+    def is_paper(self):
+        return self.kind != DocumentKind.NOTE
 
 
 class WorkflowStep(models.Model):

@@ -23,7 +23,7 @@ from dossiers.applicants import Applicant
 from dossiers.services import transitions
 from dossiers.services.attachments import Upload
 from dossiers.services.intake import Intake, file_online, intake_at_counter
-from procedures.models import Level, OnlineLevel
+from procedures.models import Level, OnlineLevel, Procedure
 from tests.factories import UnitFactory, UserFactory
 from tests.procedures.factories import FieldFactory, ProcedureFactory, RequiredDocumentFactory
 from tests.samples import pdf_upload, png_upload
@@ -211,6 +211,18 @@ def intake_of(procedure, uploads=(), **applicant):
         summary="Khai sinh cho con",
         uploads=[Upload(upload) for upload in uploads],
     )
+
+
+def counter_checklist(code="1.001193"):
+    """The counter intake page's checklist rows as posted once shown: every paper of the
+    procedure handed over in its usual form."""
+    procedure = Procedure.objects.get(code=code)
+    rows = {"checklist_for": str(procedure.pk)}
+    for paper in procedure.documents.exclude(kind="note"):
+        rows[f"doc_{paper.pk}_handed"] = "on"
+        rows[f"doc_{paper.pk}_form"] = "original" if paper.originals else "copy"
+        rows[f"doc_{paper.pk}_count"] = str(paper.originals or paper.copies or 1)
+    return rows
 
 
 def add_citizen_dossiers(world):

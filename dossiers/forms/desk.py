@@ -7,14 +7,23 @@ from django.utils.translation import gettext_lazy as _
 
 from core.models import Unit
 from core.validators import ID_OR_TAX_CODE, NAME, PHONE, NormalisedFormField
-from procedures.models import Channel, Procedure
+from procedures.models import LIMIT_UNIT_CHOICES, Channel, Procedure
 
 from ..applicants import Applicant, applicant_id_validator
-from ..models import ApplicantKind, Status
+from ..models import ApplicantKind, PaperForm, Status
 from ..selectors import scope_units
 from ..services.attachments import Upload
+from ..services.components import (
+    ComponentEntry,
+    ComponentsError,
+    DeskLimit,
+    papers_of,
+    usual_count,
+    usual_form,
+)
 from ..services.errors import TransitionError
 from ..services.intake import Intake, intake_at_counter
+from ..uploads import check_upload
 from .fields import KeepsUploads, ServiceFormMixin, UploadsField
 
 # Datalist options read "1.001193 — Đăng ký khai sinh"; what precedes the dash is the code.
@@ -102,16 +111,91 @@ class IntakeForm(KeepsUploads, ServiceFormMixin, forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
     )
     files = UploadsField(
-        label=_("Scanned documents"),
+        label=_("Other scanned documents"),
         help_text=_("Optional. PDF, JPEG, PNG or DOCX; several files at once."),
     )
+    # Only for a procedure whose record states no time limit (see the template).
+    limit_amount = forms.DecimalField(
+        label=_("Time limit set by the desk"), required=False, min_value=0, max_digits=7
+    )
+    limit_unit = forms.ChoiceField(
+        label=_("Time limit unit"), choices=[("", "—"), *LIMIT_UNIT_CHOICES], required=False
+    )
+    limit_reason = forms.CharField(
+        label=_("Reason for the time limit"), required=False, max_length=2000
+    )
+    checklist_for = forms.CharField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, owner, **kwargs):
         super().__init__(*args, **kwargs)
+        self.procedure = self._posted_procedure()
+        self.papers = papers_of(self.procedure) if self.procedure else []
+        self._add_checklist()
         self.restore_kept_uploads(owner)
+
+    # --- the checklist: one row per paper of the chosen procedure ----------------------
+
+    def _posted_procedure(self):
+        text = (self.data.get("procedure") or "").strip() if self.is_bound else ""
+        if not text:
+            return None
+        try:
+            return self.fields["procedure"].clean(text)
+        except ValidationError:
+            return None
+
+    def _add_checklist(self):
+        shown = self.procedure is not None and self.data.get("checklist_for") == str(
+            self.procedure.pk
+        )
+        if self.procedure is not None and not shown:
+            # First time this procedure's checklist is shown: the usual answers filled in.
+            self.data = self.data.copy()
+            self.data["checklist_for"] = str(self.procedure.pk)
+            for paper in self.papers:
+                if paper.is_required:
+                    self.data[row_name(paper, "handed")] = "on"
+                self.data[row_name(paper, "form")] = usual_form(paper)
+                self.data[row_name(paper, "count")] = str(usual_count(paper))
+        self.checklist_pending = self.procedure is not None and not shown
+        for paper in self.papers:
+            self.fields[row_name(paper, "handed")] = forms.BooleanField(
+                label=paper.name, required=False
+            )
+            self.fields[row_name(paper, "form")] = forms.ChoiceField(
+                label=_("Form"), choices=PaperForm.choices
+            )
+            self.fields[row_name(paper, "count")] = forms.IntegerField(
+                label=_("Count"), min_value=1, max_value=100
+            )
+            self.fields[row_name(paper, "scan")] = forms.FileField(label=_("Scan"), required=False)
+
+    def checklist(self):
+        """(paper, handed, form, count, scan) bound fields, one row per paper."""
+        return [
+            (paper, *(self[row_name(paper, part)] for part in ("handed", "form", "count", "scan")))
+            for paper in self.papers
+        ]
+
+    @property
+    def needs_limit(self):
+        return self.procedure is not None and not self.procedure.states_limit_for(
+            self.data.get("channel") or Channel.COUNTER
+        )
 
     def clean(self):
         cleaned = super().clean()
+        if getattr(self, "checklist_pending", False):
+            raise ValidationError(
+                _("Check the documents handed over for this procedure, then receive it.")
+            )
+        for paper in self.papers:
+            scan = cleaned.get(row_name(paper, "scan"))
+            if scan:
+                try:
+                    check_upload(scan)
+                except ValidationError as error:
+                    self.add_error(row_name(paper, "scan"), error)
         number, kind = cleaned.get("applicant_id_number"), cleaned.get("applicant_kind")
         if number and kind:
             try:
@@ -128,12 +212,38 @@ class IntakeForm(KeepsUploads, ServiceFormMixin, forms.Form):
             applicant=Applicant.from_form(data),
             summary=data["summary"],
             uploads=[Upload(file) for file in data["files"]],
+            components=[
+                ComponentEntry(
+                    document=paper,
+                    handed_over=data[row_name(paper, "handed")],
+                    form=data[row_name(paper, "form")],
+                    count=data[row_name(paper, "count")],
+                    scan=data.get(row_name(paper, "scan")) or None,
+                )
+                for paper in self.papers
+            ],
+            desk_limit=self._desk_limit(data),
         )
         try:
             return intake_at_counter(officer, intake, channel=data["channel"])
+        except ComponentsError as error:
+            for key, found in error.errors.items():
+                name = f"doc_{key}_handed"
+                for message in found:
+                    self.add_error(name if name in self.fields else None, message)
+            return None
         except TransitionError as error:
             self.add_transition_error(error)
             return None
+
+    def _desk_limit(self, data):
+        if data.get("limit_amount") is None and not data.get("limit_unit"):
+            return None
+        return DeskLimit(data.get("limit_amount"), data.get("limit_unit"), data["limit_reason"])
+
+
+def row_name(paper, part):
+    return f"doc_{paper.pk}_{part}"
 
 
 # --- list filters ---------------------------------------------------------------------

@@ -9,11 +9,11 @@ from django.utils.translation import gettext_lazy as _
 from core.models import Unit, User
 from core.roles import Role
 
-from ..services import transitions
+from ..services import step_actions, transitions
 from ..services.attachments import Upload
 from ..services.errors import TransitionError
 from ..words import person
-from ..workflow import Action
+from ..workflow import Action, StepAction
 from .fields import ServiceFormMixin, UploadsField
 
 # Day/month/year as every Vietnamese form writes it, in either language.
@@ -275,6 +275,59 @@ class ApologizeForm(ReasonActionForm):
         )
 
 
+class AssignForm(NoteActionForm):
+    action = StepAction.ASSIGN
+    title = _("Assign the step")
+    button = _("Assign")
+    tone = "secondary"
+    done = _("The current step of dossier %(code)s has its handler.")
+    # Required is the service's rule, so its message is the one shown.
+    handler = HandlerChoiceField(
+        label=_("Handling officer"), queryset=User.objects.none(), required=False
+    )
+
+    def __init__(self, dossier, *args, **kwargs):
+        super().__init__(dossier, *args, **kwargs)
+        self.fields["handler"].queryset = _handling_staff(dossier.receiving_unit)
+        self.order_fields(["handler", "note"])
+
+    def perform(self, actor):
+        data = self.cleaned_data
+        return step_actions.assign(self.dossier, actor, data["handler"], note=data["note"])
+
+
+class CompleteStepForm(NoteActionForm):
+    action = StepAction.COMPLETE_STEP
+    title = _("Finish my step")
+    button = _("Finish the step")
+    done = _("Step finished; dossier %(code)s is now with %(unit)s.")
+
+    def perform(self, actor):
+        return step_actions.complete_step(self.dossier, actor, note=self.cleaned_data["note"])
+
+
+class ApproveForm(NoteActionForm):
+    action = StepAction.APPROVE
+    title = _("Approve")
+    button = _("Approve the result")
+    done = _("Dossier %(code)s approved.")
+
+    def perform(self, actor):
+        return step_actions.approve(self.dossier, actor, note=self.cleaned_data["note"])
+
+
+class ReturnForReworkForm(ReasonActionForm):
+    action = StepAction.RETURN_FOR_REWORK
+    title = _("Return for rework")
+    button = _("Return to the previous step")
+    reason_label = _("What to rework and why")
+    tone = "secondary"
+    done = _("Dossier %(code)s returned to the previous step.")
+
+    def perform(self, actor):
+        return step_actions.return_for_rework(self.dossier, actor, self.cleaned_data["reason"])
+
+
 ACTION_FORMS = {
     form.action: form
     for form in (
@@ -290,6 +343,10 @@ ACTION_FORMS = {
         ApologizeForm,
         RequestWithdrawalForm,
         StopForm,
+        AssignForm,
+        CompleteStepForm,
+        ApproveForm,
+        ReturnForReworkForm,
     )
 }
 # The online queue offers the desk's check in place; everything else is on the dossier page.

@@ -93,6 +93,22 @@ def sweep_steps_behind(now=None):
     )
 
 
+def sweep_steps_due_soon(now=None):
+    """Warn the step's handler (or its unit) when the step in progress is about to use up
+    its share of the time limit: due within ONESTOP_DUE_SOON_HOURS working hours. Keyed by
+    the step's due time, which a pause moves."""
+    now = now or timezone.now()
+    horizon = workdays.add_working_time(
+        get_working_calendar(), now, timedelta(hours=settings.ONESTOP_DUE_SOON_HOURS)
+    )
+    candidates = Dossier.objects.clock_running().filter(
+        step_due_at__gte=now, step_due_at__lte=horizon
+    )
+    return _sweep(
+        candidates, ReminderKind.STEP_DUE_SOON, "step_due_at", lambda s, h, u: s.handlers(h, u)
+    )
+
+
 def _sweep(candidates, kind, moment_field, recipients_of):
     staff, owed = _Staff(), 0
     rows = candidates.values_list("pk", "handler_id", "handling_unit_id", moment_field)

@@ -2,6 +2,7 @@
 ``dossiers.models``, so importing the modules here registers them; the rest of the project
 imports the models and their choices from here."""
 
+from .components import DossierComponent, PaperForm
 from .dossier import (
     CLOCK_RUNNING_STATUSES,
     DUE_FALLS,
@@ -27,6 +28,7 @@ from .records import (
     SupplementRequest,
 )
 from .statistics import DailyStat, Flows, MonthlyStat, RollupState
+from .steps import DossierStep, DossierStepQuerySet, StepRework
 
 __all__ = [
     "CLOCK_RUNNING_STATUSES",
@@ -42,20 +44,25 @@ __all__ = [
     "DailySequence",
     "DailyStat",
     "Dossier",
+    "DossierComponent",
     "DossierEvent",
     "DossierQuerySet",
+    "DossierStep",
+    "DossierStepQuerySet",
     "Flows",
     "HeldUpload",
     "HeldUploadQuerySet",
     "MonthlyStat",
     "Notification",
     "NotificationKind",
+    "PaperForm",
     "Rating",
     "Reminder",
     "ReminderKind",
     "RollupState",
     "Satisfaction",
     "Status",
+    "StepRework",
     "SupplementRequest",
     "service_unit",
 ]

@@ -162,6 +162,8 @@ class Dossier(models.Model):
     limit_amount = models.DecimalField(_("time limit"), max_digits=7, decimal_places=2)
     limit_unit = models.CharField(_("time limit unit"), max_length=20, choices=LIMIT_UNIT_CHOICES)
     limit_cutoff = models.TimeField(_("same-day cut-off"), null=True, blank=True)
+    # Why the desk set the time limit at intake (the catalogue stated none); blank otherwise.
+    limit_reason = models.TextField(_("reason for the desk's time limit"), blank=True)
 
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
     received_at = models.DateTimeField(_("received at"), null=True, blank=True)

@@ -54,6 +54,7 @@ class ReminderKind(models.TextChoices):
     DUE_SOON = "due_soon", _("Due soon")
     OVERDUE = "overdue", _("Overdue")
     STEP_BEHIND = "step_behind", _("Step behind schedule")
+    STEP_DUE_SOON = "step_due_soon", _("Step due soon")
     DAILY_DIGEST = "daily_digest", _("Daily digest")
     MONTHLY_REPORT = "monthly_report", _("Monthly on-time report")
 

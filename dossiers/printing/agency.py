@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 
 from core.models import Unit, UnitKind
 
-from .words import place_name
+from .words import place_name, without_committee
 
 # Units headed by a people's committee; other units (offices, desks) sit under one.
 COMMITTEE_KINDS = frozenset({UnitKind.PROVINCE, UnitKind.DISTRICT, UnitKind.WARD, UnitKind.COMMUNE})
@@ -40,8 +40,16 @@ def agency_of(unit):
         committee = _nearest_committee(unit)
         issuing = unit.name
         contact = unit
+    governing = ""
+    if committee.kind in COMMITTEE_KINDS:
+        # The committee's own name, whether or not the unit's name already says so.
+        governing = _("People's Committee of %(unit)s") % {
+            "unit": without_committee(committee.name)
+        }
+    elif committee.parent_id:
+        governing = committee.parent.name
     return Agency(
-        governing=_("People's Committee of %(unit)s") % {"unit": committee.name},
+        governing=governing,
         issuing=issuing,
         place=place_name(committee),
         address=contact.address or committee.address,

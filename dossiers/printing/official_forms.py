@@ -4,7 +4,6 @@ names the unit that issues it (agency.py); pdf.py renders them."""
 
 from dataclasses import dataclass
 from datetime import datetime
-from types import SimpleNamespace
 from urllib.parse import urlencode
 
 from django.urls import reverse
@@ -14,12 +13,13 @@ from django.utils.translation import gettext_lazy
 from core import workdays
 from core.qr import qr_svg
 from core.selectors import get_working_calendar
-from procedures.words import copies, time_limit_words
+from procedures.words import time_limit_words
 
-from ..models import VERDICT_CHOICES, AttachmentKind, Dossier, Status
+from ..models import VERDICT_CHOICES, Dossier, Status
 from ..words import action_label, person
 from ..workflow import Action
 from .agency import agency_of, issuer
+from .components import missing_documents, received_documents
 from .words import date_words, place_and_date, time_words
 
 VERDICT_LABELS = dict(VERDICT_CHOICES)
@@ -106,38 +106,6 @@ def _receipt(dossier, request):
     }
 
 
-@dataclass(frozen=True)
-class ReceivedDocument:
-    name: str
-    case: str
-    counts: str  # "1 bản chính, 1 bản sao"
-    files: tuple
-
-
-def received_documents(dossier):
-    """The documents of the terms the dossier was received under, with the files uploaded
-    for each, then any file that answers none of them. Optional documents are listed only
-    when something was filed for them."""
-    files = {}
-    for attachment in dossier.attachments.filter(kind=AttachmentKind.APPLICATION).select_related(
-        "document"
-    ):
-        name = attachment.document.name if attachment.document else None
-        files.setdefault(name, []).append(attachment.original_name)
-    rows = []
-    for document in dossier.procedure_version.snapshot.get("documents", []):
-        filed = tuple(files.pop(document["name"], ()))
-        if document.get("is_required", True) or filed:
-            counts = copies(
-                SimpleNamespace(originals=document["originals"], copies=document["copies"])
-            )
-            rows.append(ReceivedDocument(document["name"], document.get("case", ""), counts, filed))
-    others = tuple(name for names in files.values() for name in names)
-    if others:
-        rows.append(ReceivedDocument(_("Other documents"), "", "", others))
-    return rows
-
-
 def _supplement(dossier, request):
     supplement = dossier.supplements.select_related("requested_by__unit").order_by(
         "requested_at", "pk"
@@ -152,6 +120,7 @@ def _supplement(dossier, request):
         "supplement": latest,
         "officer": person(latest.requested_by),
         "requested_words": time_words(latest.requested_at),
+        "missing": missing_documents(dossier),
     }
 
 

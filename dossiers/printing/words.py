@@ -60,8 +60,23 @@ def place_and_date(place, moment):
     return _("%(place)s, %(day)s/%(month)s/%(year)s") % {"place": place, **_date_parts(moment)}
 
 
+# A unit may be named after its committee: "Ủy ban nhân dân thị xã Sơn Tây".
+COMMITTEE_PREFIXES = ("ủy ban nhân dân", "uỷ ban nhân dân", "ubnd")
+
+
+def without_committee(name):
+    """The unit's name without a leading "Ủy ban nhân dân": "thị xã Sơn Tây"."""
+    name = " ".join(name.split())
+    lowered = name.lower()
+    for prefix in COMMITTEE_PREFIXES:
+        if lowered.startswith(prefix + " "):
+            return name[len(prefix) + 1 :].strip()
+    return name
+
+
 def place_name(unit):
-    name = unit.name.strip()
+    """The locality's name without its kind word: "Sơn Tây", "Lê Lợi", "Hà Nội"."""
+    name = without_committee(unit.name)
     lowered = name.lower()
     for prefix in PLACE_PREFIXES:
         if lowered.startswith(prefix + " "):

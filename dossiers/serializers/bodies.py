@@ -7,12 +7,13 @@ from rest_framework import serializers
 
 from core.models import Unit, User
 from core.serializers import Serializer
-from procedures.models import Channel, Procedure, RequiredDocument
+from procedures.models import LIMIT_UNIT_CHOICES, Channel, Procedure, RequiredDocument
 
 from ..applicants import Applicant
-from ..models import Satisfaction, service_unit
+from ..models import PaperForm, Satisfaction, service_unit
 from ..services import intake
 from ..services.attachments import Upload
+from ..services.components import ComponentEntry, ComponentsError, DeskLimit
 from ..uploads import check_upload
 from .dossier import ApplicantSerializer
 
@@ -102,8 +103,31 @@ class DossierCreateSerializer(UploadsSerializer):
         )
 
 
+class ComponentSerializer(Serializer):
+    """One line of the desk's checklist: a paper of the procedure handed over."""
+
+    document = serializers.PrimaryKeyRelatedField(
+        queryset=RequiredDocument.objects.all(), help_text=_("Id of the required document.")
+    )
+    form = serializers.ChoiceField(choices=PaperForm.choices, required=False, default="")
+    count = serializers.IntegerField(min_value=1, max_value=100, required=False, default=None)
+    handed_over = serializers.BooleanField(required=False, default=True)
+
+
 class CounterIntakeSerializer(DossierCreateSerializer):
-    """A desk officer receives a dossier at the counter (or by post) for their own desk."""
+    """A desk officer receives a dossier at the counter (or by post) for their own desk.
+    With ``components`` the intake is a checklist: every required paper must be listed;
+    without it, the papers with a file filed for them count as handed over."""
+
+    components = ComponentSerializer(many=True, required=False)
+    limit_amount = serializers.DecimalField(
+        max_digits=7,
+        decimal_places=2,
+        required=False,
+        help_text=_("Only when the catalogue states no time limit: the desk's limit."),
+    )
+    limit_unit = serializers.ChoiceField(choices=LIMIT_UNIT_CHOICES, required=False)
+    limit_reason = serializers.CharField(max_length=2000, required=False, allow_blank=True)
 
     def validate(self, attrs):
         attrs = super().validate(attrs)
@@ -120,11 +144,24 @@ class CounterIntakeSerializer(DossierCreateSerializer):
         return attrs
 
     def create(self, validated_data):
-        return intake.intake_at_counter(
-            self.context["request"].user,
-            self.intake(validated_data),
-            channel=validated_data["channel"],
-        )
+        body = self.intake(validated_data)
+        components = validated_data.get("components")
+        if components is not None:
+            body.components = [ComponentEntry(**entry) for entry in components]
+        if "limit_amount" in validated_data or "limit_unit" in validated_data:
+            body.desk_limit = DeskLimit(
+                validated_data.get("limit_amount"),
+                validated_data.get("limit_unit", ""),
+                validated_data.get("limit_reason", ""),
+            )
+        try:
+            return intake.intake_at_counter(
+                self.context["request"].user, body, channel=validated_data["channel"]
+            )
+        except ComponentsError as error:
+            raise serializers.ValidationError(
+                {"components": {str(key): found for key, found in error.errors.items()}}
+            ) from None
 
 
 class OnlineFilingSerializer(DossierCreateSerializer):
@@ -189,6 +226,15 @@ class TransferSerializer(NoteSerializer):
             "Username of the officer who will handle it: an active specialist or unit leader "
             "of the unit the dossier goes to, or of a unit above it."
         ),
+    )
+
+
+class AssignSerializer(NoteSerializer):
+    # Whether this officer may handle the step is the service's rule.
+    handler = serializers.SlugRelatedField(
+        slug_field="username",
+        queryset=User.objects.select_related("unit"),
+        help_text=_("Username of the officer who handles the current step."),
     )
 
 

@@ -19,6 +19,7 @@ from ..models import (
     Attachment,
     Dossier,
     DossierEvent,
+    DossierStep,
     Rating,
     SupplementRequest,
 )
@@ -174,6 +175,17 @@ class HandlerSerializer(ModelSerializer):
         fields = ["username", "name"]
 
 
+class DossierStepSerializer(ModelSerializer):
+    """One internal step: who holds it, since when, its due time and, once done, how."""
+
+    unit = DossierUnitSerializer(allow_null=True)
+    handler = HandlerSerializer(allow_null=True)
+
+    class Meta:
+        model = DossierStep
+        fields = ["name", "unit", "handler", "started_at", "due_at", "finished_at", "verdict"]
+
+
 class DossierTimeLimitSerializer(Serializer):
     amount = serializers.DecimalField(source="limit_amount", max_digits=7, decimal_places=2)
     unit = serializers.CharField(source="limit_unit")
@@ -189,6 +201,7 @@ class DossierDetailSerializer(DossierListSerializer):
     attachments = AttachmentSerializer(many=True)
     supplements = SupplementRequestSerializer(many=True)
     apologies = ApologySerializer(many=True)
+    steps = DossierStepSerializer(many=True)
     rating = serializers.SerializerMethodField()
     available_actions = serializers.SerializerMethodField()
 
@@ -211,6 +224,7 @@ class DossierDetailSerializer(DossierListSerializer):
             "attachments",
             "supplements",
             "apologies",
+            "steps",
             "rating",
             "available_actions",
         ]

@@ -17,7 +17,9 @@ from ..models import AttachmentKind, DailySequence, Dossier, NotificationKind, s
 from ..workflow import Action, may_create
 from .attachments import attach_all
 from .clock import start_clock
+from .components import check_checklist, dossier_terms, record_components
 from .errors import TransitionError
+from .steps import create_steps
 from .transitions import enter_status, log_event
 
 
@@ -27,6 +29,8 @@ class Intake:
     applicant: Applicant
     summary: str = ""
     uploads: list = field(default_factory=list)
+    components: list | None = None  # the desk's checklist (ComponentEntry), if used
+    desk_limit: object = None  # a DeskLimit when the catalogue states no time limit
 
 
 def file_online(citizen, intake, receiving_unit, now=None):
@@ -43,6 +47,7 @@ def file_online(citizen, intake, receiving_unit, now=None):
         enter_status(dossier, Action.FILE_ONLINE)
         dossier.save()
         attach_all(dossier, intake.uploads, citizen, AttachmentKind.APPLICATION)
+        record_components(dossier, citizen, online=True)
         log_event(dossier, Action.FILE_ONLINE, citizen, now, "", note=intake.summary)
     return dossier
 
@@ -53,6 +58,9 @@ def intake_at_counter(officer, intake, channel=Channel.COUNTER, applicant_user=N
     if unit is None or not may_create(Action.INTAKE, officer):
         raise TransitionError(_("Only a desk officer can receive dossiers at the counter."))
     now = now or timezone.now()
+    if intake.components is not None:
+        uploaded = {upload.document.pk for upload in intake.uploads if upload.document}
+        check_checklist(intake.procedure, intake.components, uploaded)
     with transaction.atomic():
         dossier = _new_dossier(intake, unit, channel, now)
         dossier.applicant_user = applicant_user
@@ -61,7 +69,9 @@ def intake_at_counter(officer, intake, channel=Channel.COUNTER, applicant_user=N
         enter_status(dossier, Action.INTAKE)
         dossier.save()
         attach_all(dossier, intake.uploads, officer, AttachmentKind.APPLICATION)
-        event = log_event(dossier, Action.INTAKE, officer, now, "")
+        record_components(dossier, officer, intake.components)
+        create_steps(dossier, now, officer)
+        event = log_event(dossier, Action.INTAKE, officer, now, "", note=dossier.limit_reason)
         notifications.after_commit(dossier, event, NotificationKind.RECEIVED)
     return dossier
 
@@ -69,7 +79,7 @@ def intake_at_counter(officer, intake, channel=Channel.COUNTER, applicant_user=N
 def _new_dossier(intake, receiving_unit, channel, now):
     procedure = intake.procedure
     version = current_version(procedure)
-    amount, unit, cutoff = procedure.terms_for(channel)
+    amount, unit, cutoff, reason = dossier_terms(procedure, channel, intake.desk_limit)
     applicant = intake.applicant
     refused = applicant.refusal()
     if refused:
@@ -91,6 +101,7 @@ def _new_dossier(intake, receiving_unit, channel, now):
         limit_amount=amount,
         limit_unit=unit,
         limit_cutoff=cutoff,
+        limit_reason=reason,
     )
 
 

@@ -25,8 +25,9 @@ from ..models import (
     SupplementRequest,
 )
 from ..workflow import Action, may_handle_at, next_status, refusal_reason
+from . import steps
 from .attachments import attach_all
-from .clock import judge, pause_clock, resume_clock, start_clock
+from .clock import judge, pause_clock, start_clock
 from .errors import TransitionError
 
 
@@ -94,11 +95,15 @@ def _required(text, field_name, message):
 
 
 def receive(dossier, actor, note="", now=None):
+    def accept(locked, at):
+        start_clock(locked, at)
+        steps.create_steps(locked, at, actor)
+
     return _transition(
         dossier,
         actor,
         Action.RECEIVE,
-        start_clock,
+        accept,
         note=note,
         now=now,
         notify=NotificationKind.RECEIVED,
@@ -162,7 +167,7 @@ def supplement(dossier, actor, note="", uploads=(), now=None):
         pending.save(update_fields=["fulfilled_at", "fulfilled_note"])
         attach_all(locked, uploads, actor, AttachmentKind.SUPPLEMENT)
         if pending.during_handling:
-            resume_clock(locked, at)
+            steps.resume(locked, at)
         return {"basis": pending}
 
     return _transition(dossier, actor, Action.SUPPLEMENT, answer, note=note, now=now)
@@ -173,19 +178,24 @@ def transfer(dossier, actor, to_unit=None, handler=None, note="", now=None):
     ``handler`` if given: someone who can see and act on it there (``may_handle_at``)."""
 
     def route(locked, at):
-        steps = list(locked.procedure.workflow.select_related("unit"))
+        check = _handler_check(handler)
+        step = steps.route_transfer(locked, at, to_unit, handler, check)
+        if step is not None:
+            return {"step_name": step.name, "step_due_at": step.due_at}
+        if locked.steps.exists():
+            target = to_unit or locked.handling_unit
+            check(target)
+            locked.handling_unit = target
+            locked.handler = handler
+            return {}
+        return _legacy_route(locked, at, check)
+
+    def _legacy_route(locked, at, check):
+        workflow = list(locked.procedure.workflow.select_related("unit"))
         next_index = locked.step_index + 1 if locked.status == Status.IN_PROGRESS else 1
-        step = steps[next_index - 1] if next_index <= len(steps) else None
+        step = workflow[next_index - 1] if next_index <= len(workflow) else None
         target = to_unit or (step.unit if step and step.unit else None) or locked.handling_unit
-        if handler is not None and not may_handle_at(handler, target):
-            raise TransitionError(
-                _(
-                    "This officer cannot handle dossiers at %(unit)s: choose an active "
-                    "specialist or unit leader of that unit."
-                )
-                % {"unit": target.display_name},
-                field="handler",
-            )
+        check(target)
         locked.handling_unit = target
         locked.handler = handler
         locked.step_index = next_index
@@ -199,16 +209,35 @@ def transfer(dossier, actor, to_unit=None, handler=None, note="", now=None):
     return _transition(dossier, actor, Action.TRANSFER, route, note=note, now=now)
 
 
+def _handler_check(handler):
+    """The check that ``handler`` (if any) can handle the dossier at a unit."""
+
+    def check(unit):
+        if handler is not None and not may_handle_at(handler, unit):
+            raise TransitionError(
+                _(
+                    "This officer cannot handle dossiers at %(unit)s: choose an active "
+                    "specialist or unit leader of that unit."
+                )
+                % {"unit": unit.display_name},
+                field="handler",
+            )
+
+    return check
+
+
 def request_payment(dossier, actor, note="", now=None):
     return _transition(dossier, actor, Action.REQUEST_PAYMENT, pause_clock, note=note, now=now)
 
 
 def confirm_payment(dossier, actor, note="", now=None):
-    return _transition(dossier, actor, Action.CONFIRM_PAYMENT, resume_clock, note=note, now=now)
+    return _transition(dossier, actor, Action.CONFIRM_PAYMENT, steps.resume, note=note, now=now)
 
 
 def resolve(dossier, actor, note="", uploads=(), now=None):
     def finish(locked, at):
+        steps.check_resolvable(locked)
+        steps.finish_on_resolve(locked, at)
         locked.resolved_at = at
         locked.verdict = judge(locked)
         attach_all(locked, uploads, actor, AttachmentKind.RESULT)

@@ -2,6 +2,7 @@
 queue, counter intake, due-soon and overdue lists, and one screen per dossier with a small
 form per action. Every read starts from ``visible_to``; every write calls a service."""
 
+from datetime import timedelta
 from functools import wraps
 from urllib.parse import quote
 
@@ -12,6 +13,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -24,7 +26,8 @@ from .. import selectors
 from ..forms.desk import DeskListForm, IntakeForm, procedure_label
 from ..forms.desk_actions import ACTION_FORMS, QUEUE_ACTIONS
 from ..models import Status
-from ..workflow import Action, available_actions, refusal_reason
+from ..words import remaining_words
+from ..workflow import available_actions, available_step_actions, refusal_reason
 from .files import attachment_response
 
 PAGE_SIZE = 25
@@ -126,6 +129,44 @@ def overdue(request):
     return _due_list(request, "overdue")
 
 
+# --- work lists: the internal steps -------------------------------------------------------
+
+WORK_LISTS = (
+    ("mine", selectors.assigned_to_me, gettext_lazy("Assigned to me")),
+    ("unit", selectors.my_unit_steps, gettext_lazy("My unit's steps")),
+    ("approval", selectors.awaiting_my_approval, gettext_lazy("Waiting for my approval")),
+    ("due", selectors.steps_due_soon, gettext_lazy("Steps due soon or overdue")),
+)
+WORK_LIST_ROWS = 50
+
+
+def _step_row(step):
+    paused = step.dossier.paused_at is not None
+    words = remaining_words(step.left, paused=paused) if step.left is not None else ""
+    late = step.left is not None and step.left < timedelta(0)
+    return {"step": step, "dossier": step.dossier, "left": words, "late": late}
+
+
+@desk_staff_required
+def work_lists(request):
+    """The specialist's and the unit leader's lists of steps, and the dossiers at risk."""
+    now = timezone.now()
+    lists = [
+        {
+            "name": name,
+            "title": title,
+            "rows": [
+                _step_row(step)
+                for step in selectors.with_time_left(select(request.user)[:WORK_LIST_ROWS], now)
+            ],
+        }
+        for name, select, title in WORK_LISTS
+    ]
+    risky = selectors.at_risk(request.user, now)[:WORK_LIST_ROWS]
+    context = {"lists": lists, "at_risk": risky}
+    return render(request, "dossiers/desk/work_lists.html", context)
+
+
 # --- counter intake -------------------------------------------------------------------
 
 
@@ -167,8 +208,8 @@ def dossier_page(request, code):
 def dossier_action(request, code, action):
     dossier = _scoped_dossier(request, code)
     try:
-        form_class = ACTION_FORMS[Action(action)]
-    except (ValueError, KeyError):
+        form_class = ACTION_FORMS[action]
+    except KeyError:
         raise Http404(_("There is no such action.")) from None
     reason = refusal_reason(form_class.action, dossier, request.user)
     if reason:
@@ -195,7 +236,10 @@ def _next_url(request):
 def _render_dossier(request, dossier, bound=None):
     forms = [
         bound if bound and bound.action == action else ACTION_FORMS[action](dossier)
-        for action in available_actions(dossier, request.user)
+        for action in [
+            *available_actions(dossier, request.user),
+            *available_step_actions(dossier, request.user),
+        ]
         if action in ACTION_FORMS
     ]
     supplements = list(dossier.supplements.all())
@@ -244,6 +288,7 @@ urlpatterns = [
     path("desk/intake/", intake, name="desk-intake"),
     path("desk/due-soon/", due_soon, name="desk-due-soon"),
     path("desk/overdue/", overdue, name="desk-overdue"),
+    path("desk/work/", work_lists, name="desk-work"),
     path("desk/dossiers/<str:code>/", dossier_page, name="desk-dossier"),
     path("desk/dossiers/<str:code>/files/<int:pk>/", attachment, name="desk-attachment"),
     path("desk/dossiers/<str:code>/<slug:action>/", dossier_action, name="desk-action"),

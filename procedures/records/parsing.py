@@ -6,9 +6,10 @@ from django.core.validators import URLValidator
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from ..models import ApplicantType, Field, Procedure, RequiredDocument
+from ..models import ApplicantType, DocumentKind, Field, Procedure, RequiredDocument
 from ..search import fold
 from .codes import EFFECTIVE_DATE_KEY, LEVEL_BY_TEXT, LOCAL_FIRST, ONLINE_LEVEL_BY_MUCDO
+from .kinds import document_kind
 from .reading import (
     FieldRef,
     ProcedureData,
@@ -151,14 +152,18 @@ def _document(item, case, data):
             _("The form link %(url)s is not a web address; dropped.") % {"url": url}
         )
         url = ""
+    originals = read_count(item.get("SOBANCHINH"), "SOBANCHINH")
+    copies = read_count(item.get("SOBANSAO"), "SOBANSAO")
+    kind = document_kind(case, name, originals, copies)
     return {
         "case": case,
         "name": name,
-        "originals": read_count(item.get("SOBANCHINH"), "SOBANCHINH"),
-        "copies": read_count(item.get("SOBANSAO"), "SOBANSAO"),
+        "originals": originals,
+        "copies": copies,
         "form_name": read_label(item.get("TENMAUDON"), "TENMAUDON"),
         "form_url": url,
-        "is_required": _OPTIONAL_MARK not in name.lower(),
+        "is_required": kind == DocumentKind.DOCUMENT and _OPTIONAL_MARK not in name.lower(),
+        "kind": kind,
     }
 
 

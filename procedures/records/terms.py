@@ -116,8 +116,8 @@ def limit_terms(channel_terms):
 
 def default_terms_values(channel_terms, data=None):
     """The procedure's default limit and fees from its channel terms. A record stating no
-    limit at all gets a same-day limit — the shortest the deadline rules know, so no
-    citizen is promised a later date than the law would give — with a warning to check."""
+    limit at all is marked "not stated" (no limit is invented for it): the catalogue
+    officer is warned and the procedure cannot be received until a limit is set."""
     limit = limit_terms(channel_terms)
     main = main_terms(channel_terms)
     fees = main["fees"] if main else []
@@ -125,6 +125,7 @@ def default_terms_values(channel_terms, data=None):
         "time_limit_amount": Decimal(0),
         "time_limit_unit": LimitUnit.SAME_DAY.value,
         "same_day_cutoff": None,
+        "time_limit_stated": limit is not None,
         "time_limit_note": main["note"] if main else "",
         "fee_amount": next(
             (Decimal(f["amount"]) for f in fees if f["currency"] == VND and f["amount"]),
@@ -138,5 +139,7 @@ def default_terms_values(channel_terms, data=None):
         values["same_day_cutoff"] = limit["cutoff"] and time.fromisoformat(limit["cutoff"])
         values["time_limit_note"] = limit["note"]
     elif data is not None:
-        data.warnings.append(_("The record states no time limit: same day assumed, check it."))
+        data.warnings.append(
+            _("The record states no time limit: marked as not stated; set one before intake.")
+        )
     return values

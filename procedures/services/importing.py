@@ -175,6 +175,8 @@ class _Plan:
             raise RecordError(_("A new procedure needs its field (LINHVUCTHUCHIEN)."))
         if "level" not in values:
             raise RecordError(_("A new procedure needs its level (CAPTHUCHIEN)."))
+        # A new record listing no channel states no time limit either.
+        values.setdefault("time_limit_stated", False)
         procedure = Procedure(code=data.code, **values)
         procedure.search_text = procedure.build_search_text()
         self.new.append(procedure)

@@ -14,7 +14,16 @@ from ..records.amounts import plain_number
 
 # Model fields a document row is compared and written on; its form file stays as staff
 # uploaded it.
-DOCUMENT_FIELDS = ["case", "name", "originals", "copies", "form_name", "form_url", "is_required"]
+DOCUMENT_FIELDS = [
+    "case",
+    "name",
+    "originals",
+    "copies",
+    "form_name",
+    "form_url",
+    "is_required",
+    "kind",
+]
 
 
 def terms_snapshot(procedure):
@@ -30,6 +39,7 @@ def terms_snapshot(procedure):
             "unit": procedure.time_limit_unit,
             "cutoff": procedure.same_day_cutoff,
             "note": procedure.time_limit_note,
+            "stated": procedure.time_limit_stated,
         },
         "channel_terms": procedure.channel_terms,
         "fees": {
@@ -38,6 +48,7 @@ def terms_snapshot(procedure):
         },
         "documents": [
             {
+                "id": document.pk,
                 **{name: getattr(document, name) for name in DOCUMENT_FIELDS},
                 "form_file": document.form_file.name or "",
             }

@@ -2,6 +2,7 @@
 ``web_link`` for the untrusted form links of imported catalogues."""
 
 from django import template
+from django.utils.translation import gettext as _
 
 from procedures import words
 from procedures.models import Procedure
@@ -16,6 +17,8 @@ def time_limit(terms):
     """``{{ procedure|time_limit }}`` (its default limit) or ``{{ channel_terms|time_limit }}``
     (a selectors.ChannelTerms)."""
     if isinstance(terms, Procedure):
+        if not terms.time_limit_stated:
+            return _("Time limit not stated")
         return words.time_limit_words(
             terms.time_limit_amount, terms.time_limit_unit, terms.same_day_cutoff
         )

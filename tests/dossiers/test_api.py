@@ -17,8 +17,8 @@ from tests.dossiers.conftest import intake
 from tests.procedures.factories import ProcedureFactory, RequiredDocumentFactory
 
 URL = "/api/v1/dossiers/"
-# The user's unit and groups, then the dossier with its three prefetched lists.
-DETAIL_QUERIES = 6
+# The user's unit and groups, then the dossier with its four prefetched lists.
+DETAIL_QUERIES = 7
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 

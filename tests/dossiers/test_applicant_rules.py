@@ -13,7 +13,7 @@ from dossiers.services.intake import intake_at_counter
 from tests.dossiers.conftest import intake
 from tests.dossiers.test_api import URL as API_URL
 from tests.dossiers.test_api import logged_in
-from tests.world import applicant_of
+from tests.world import applicant_of, counter_checklist
 
 FORM_URL = "/desk/intake/"
 FIELDS = ("kind", "name", "phone", "id_number")
@@ -90,6 +90,7 @@ def through_the_counter_form(client, data):
         "procedure": "1.001193 — Đăng ký khai sinh",
         "channel": "counter",
         **{f"applicant_{name}": data[name] for name in FIELDS},
+        **counter_checklist(),
     }
     response = client.post(FORM_URL, form)
     if response.status_code == 302:
@@ -116,7 +117,11 @@ def test_both_doors_word_a_refusal_alike(api_client, client, world, clock):
         API_URL, {"procedure": "1.001193", "applicant": data}, format="json"
     )
     client.force_login(world.desk_officer)
-    form_data = {"procedure": "1.001193", **{f"applicant_{k}": v for k, v in data.items()}}
+    form_data = {
+        "procedure": "1.001193",
+        **{f"applicant_{k}": v for k, v in data.items()},
+        **counter_checklist(),
+    }
     page = client.post(FORM_URL, form_data)
     message = "Chứng minh nhân dân (CMND) 9 số đã hết giá trị sử dụng từ ngày 01/01/2025"
     assert message in api.json()["applicant"]["id_number"][0]

@@ -9,6 +9,7 @@ from django.core.cache import cache
 from core.throttles import outage_counts
 from dossiers.models import Dossier, Status
 from tests.redis_server import free_port
+from tests.world import counter_checklist
 
 DESK_PAGES = ["/desk/", "/desk/queue/", "/desk/intake/", "/desk/due-soon/", "/desk/overdue/"]
 LOW_RATES = {"anon": "3/min", "user": "3/min", "auth": "3/min", "lookup": "3/min"}
@@ -76,6 +77,7 @@ class TestTheDeskKeepsWorking:
             "applicant_kind": "person",
             "applicant_name": "Lê Thị Cúc",
             "applicant_phone": "0912345678",
+            **counter_checklist(),
         }
         response = client.post("/desk/intake/", form)
         dossier = Dossier.objects.get()

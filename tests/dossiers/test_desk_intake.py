@@ -4,6 +4,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from dossiers.models import Attachment, Dossier, HeldUpload, Status
+from procedures.models import Procedure
 from tests.procedures.factories import ProcedureFactory
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
@@ -21,8 +22,21 @@ def form_data(**overrides):
         "applicant_email": "bich@example.vn",
         "applicant_address": "Phường Lê Lợi",
         "summary": "Khai sinh cho con thứ hai",
+        **checklist("1.001193"),
     }
     return {**data, **overrides}
+
+
+def checklist(code, handed=True):
+    """The checklist rows as the page posts them once shown: every paper handed over."""
+    procedure = Procedure.objects.get(code=code)
+    rows = {"checklist_for": str(procedure.pk)}
+    for document in procedure.documents.all():
+        if handed:
+            rows[f"doc_{document.pk}_handed"] = "on"
+        rows[f"doc_{document.pk}_form"] = "original"
+        rows[f"doc_{document.pk}_count"] = "1"
+    return rows
 
 
 @pytest.fixture

@@ -125,7 +125,7 @@ class TestReceipt:
         assert "Tờ khai đăng ký khai sinh" in html
         assert "to-khai.pdf" in html
         assert "Giấy chứng sinh" in html
-        assert "1 bản chính, 1 bản sao" in html
+        assert "01 Bản chính" in html
         # An optional document nothing was filed for is not claimed as received.
         assert "Giấy tờ ủy quyền" not in html
 

@@ -13,6 +13,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from dossiers.models import Attachment
 from dossiers.uploads import check_upload
 from tests.procedures.factories import RequiredDocumentFactory
+from tests.world import counter_checklist
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
@@ -174,6 +175,7 @@ def counter_intake(world, make, client, api_client, file):
         "applicant_name": "Trần Thị Bích",
         "applicant_phone": "0912345678",
         "files": [file],
+        **counter_checklist(),
     }
     response = client.post("/desk/intake/", data)
     return [] if response.status_code == 302 else form_errors(response.context["form"])

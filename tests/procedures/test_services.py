@@ -44,6 +44,7 @@ def test_the_first_version_holds_the_present_terms():
         "unit": "same_day",
         "cutoff": "15:00:00",
         "note": "",
+        "stated": True,
     }
     assert snapshot["fees"]["amount"] == "8000"
     assert snapshot["documents"][0]["name"] == "Tờ khai"
