@@ -6,6 +6,8 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from dossiers.reporting.late import GROUPING_CHOICES, Grouping
+
 from .selectors import PRESETS, filter_units, preset_period
 
 MAX_PERIOD_DAYS = 3660
@@ -88,3 +90,14 @@ class DashboardFilterForm(forms.Form):
             first, last = preset_period(name, self.today)
             links.append((PRESET_LABELS[name], first, last, chosen == (first, last)))
         return links
+
+
+class LateFilterForm(DashboardFilterForm):
+    """The why-late page's filter: the dashboard's, and what to group the late ones by."""
+
+    group = forms.ChoiceField(
+        label=_("Group by"), choices=GROUPING_CHOICES, required=False, initial=Grouping.UNIT
+    )
+
+    def clean_group(self):
+        return self.cleaned_data.get("group") or Grouping.UNIT

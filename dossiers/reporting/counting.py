@@ -62,12 +62,17 @@ def received(first, last, dossiers=None):
     return dossiers.filter(received_at__gte=start, received_at__lt=end)
 
 
+def finished_in(first, last):
+    """The condition of ``finished``, for a query that combines it with others."""
+    start, end = day_bounds(first, last)
+    return Q(received_at__isnull=False, resolved_at__gte=start, resolved_at__lt=end)
+
+
 def finished(first, last, dossiers=None):
     """The received dossiers (of ``dossiers``, default all) resolved in days first..last:
     the ones judged early, on time or late."""
-    start, end = day_bounds(first, last)
     dossiers = Dossier.objects.all() if dossiers is None else dossiers
-    return dossiers.filter(received_at__isnull=False, resolved_at__gte=start, resolved_at__lt=end)
+    return dossiers.filter(finished_in(first, last))
 
 
 def ratings(first, last, dossiers=None):
