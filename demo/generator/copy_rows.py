@@ -10,11 +10,14 @@ from dossiers.models import (
     Apology,
     DailySequence,
     Dossier,
+    DossierComponent,
     DossierEvent,
+    DossierStep,
     Rating,
     SupplementRequest,
 )
 
+from .insides import COMPONENT_KEYS, STEP_KEYS
 from .life import APOLOGY_KEYS, RATING_KEYS, SUPPLEMENT_KEYS
 
 MICROSECOND = timedelta(microseconds=1)
@@ -28,6 +31,15 @@ class CopyTable:
 
     def __init__(self, model, names):
         fields = {field.attname: field for field in model._meta.concrete_fields}
+        # The columns the generator leaves out take the model's defaults, as with the ORM
+        # (the database holds no defaults): "" for text, the field's default otherwise.
+        left_out = [
+            name
+            for name, field in fields.items()
+            if name not in names and not field.primary_key and not field.null
+        ]
+        self.defaults = [fields[name].get_default() for name in left_out]
+        names = [*names, *left_out]
         self.table = model._meta.db_table
         self.columns = [fields[name].column for name in names]
         self.texts = [
@@ -47,6 +59,7 @@ class CopyTable:
         self.rows = 0
 
     def add(self, values):
+        values += self.defaults
         for i in self.durations:
             if values[i] is not None:
                 values[i] = f"{values[i] // MICROSECOND} microseconds"
@@ -87,6 +100,10 @@ class CopyTables:
             self.apologies.add([pk, *dossier.apology.values()])
         if dossier.rating:
             self.ratings.add([pk, *dossier.rating.values()])
+        for row in dossier.components:
+            self.components.add([pk, *row.values()])
+        for row in dossier.steps:
+            self.steps.add([pk, *row.values()])
 
     def _start(self, sample):
         self.dossiers = CopyTable(Dossier, ["id", *sample.fields])
@@ -94,6 +111,8 @@ class CopyTables:
         self.supplements = CopyTable(SupplementRequest, ["dossier_id", *SUPPLEMENT_KEYS])
         self.apologies = CopyTable(Apology, ["dossier_id", *APOLOGY_KEYS])
         self.ratings = CopyTable(Rating, ["dossier_id", *RATING_KEYS])
+        self.components = CopyTable(DossierComponent, ["dossier_id", *COMPONENT_KEYS])
+        self.steps = CopyTable(DossierStep, ["dossier_id", *STEP_KEYS])
 
     def copy(self, connection):
         """Send the buffered rows over a psycopg2 connection and commit."""
@@ -106,6 +125,8 @@ class CopyTables:
                 self.supplements,
                 self.apologies,
                 self.ratings,
+                self.components,
+                self.steps,
             ):
                 table.copy(cursor)
         connection.commit()

@@ -10,6 +10,7 @@ from core.workdays import TZ
 from procedures.models import Channel
 
 from .days import QuickCalendar, local_at, plan_days
+from .insides import Insides
 from .life import Tally
 from .rates import DAYS, ONLINE_HOUR_WEIGHTS, POST_SHARE
 from .simulation import LifeSimulation, Weighted
@@ -22,7 +23,8 @@ class DossierGenerator:
         self.world, self.now = world, now
         self.cal = QuickCalendar.around(world.calendar, now.astimezone(TZ).date())
         self.rng = random.Random(seed)
-        self.lives = LifeSimulation(world, now, self.cal, self.rng)
+        insides = Insides(world, now, self.cal, seed)
+        self.lives = LifeSimulation(world, now, self.cal, self.rng, insides)
         self._desks = {
             "counter": Weighted(world.desks, [d.weight for d in world.desks]),
             "saturday": Weighted(*_weighted(world.desks, lambda d: d.saturday_reception)),

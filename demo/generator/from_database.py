@@ -3,6 +3,7 @@ desk and its wards and communes), their staff and the demo citizen, and the publ
 catalogue with each procedure's popularity and terms."""
 
 import random
+from collections import defaultdict
 from datetime import datetime
 
 from django.conf import settings
@@ -14,10 +15,18 @@ from core.workdays import TZ
 from demo.catalogue import best_office
 from demo.town import TOWN
 from dossiers.models import service_unit
-from procedures.models import Level, Procedure, ProcedureVersion
+from procedures.models import (
+    DocumentKind,
+    Level,
+    Procedure,
+    ProcedureVersion,
+    RequiredDocument,
+    WorkflowStep,
+)
 from procedures.search import fold
 from procedures.services.versions import current_version
 
+from .insides import Paper, WorkflowRow
 from .rates import TOWN_SHARE
 from .world import CHANNELS, Citizen, Desk, ProcedureRef, World
 
@@ -56,7 +65,7 @@ def world_from_database(calendar, seed=0, town_code=TOWN[0], citizen_username="c
     usable = [procedure for procedure in procedures if procedure.pk in refs]
     # The town's desk receives every field's procedures; wards only the commune-level ones.
     ward_refs = [refs[p.pk] for p in usable if p.level == Level.COMMUNE]
-    officers, specialists = _staff()
+    officers, specialists, leaders = _staff()
     town_desk = Desk(
         unit_id=town.pk,
         code=town.code,
@@ -84,6 +93,7 @@ def world_from_database(calendar, seed=0, town_code=TOWN[0], citizen_username="c
         desks=(town_desk, *ward_desks),
         places=tuple(ward.name for ward in wards) or (town.name,),
         specialists=specialists,
+        leaders=leaders,
         citizen=_citizen(citizen_username, wards),
         saturday_hours=workdays.parse_periods(settings.ONESTOP_SATURDAY_RECEPTION)[0],
     )
@@ -92,6 +102,7 @@ def world_from_database(calendar, seed=0, town_code=TOWN[0], citizen_username="c
 def _procedure_refs(procedures, calendar, rng):
     """{procedure id: ProcedureRef} of the procedures whose terms give a due time."""
     versions = _versions(procedures)
+    papers, workflows = _insides(procedures)
     order = list(procedures)
     rng.shuffle(order)  # the popularity rank: a seeded shuffle, boosted by the keywords
     refs = {}
@@ -108,8 +119,28 @@ def _procedure_refs(procedures, calendar, rng):
             terms=terms,
             weight=boost / (rank + 3),
             has_fee=procedure.fee_amount > 0,
+            papers=papers.get(procedure.pk, ()),
+            workflow=workflows.get(procedure.pk, ()),
         )
     return refs
+
+
+def _insides(procedures):
+    """({procedure id: its papers}, {procedure id: its workflow}) in catalogue order."""
+    papers, workflows = defaultdict(tuple), defaultdict(tuple)
+    documents = RequiredDocument.objects.filter(procedure__in=procedures).exclude(
+        kind=DocumentKind.NOTE
+    )
+    for doc in documents.order_by("procedure_id", "order", "pk"):
+        papers[doc.procedure_id] += (
+            Paper(doc.pk, doc.name, doc.case, doc.is_required, doc.originals, doc.copies),
+        )
+    steps = WorkflowStep.objects.filter(procedure__in=procedures)
+    for step in steps.order_by("procedure_id", "order", "pk"):
+        workflows[step.procedure_id] += (
+            WorkflowRow(step.name[:300], step.unit_id, step.role, step.share),
+        )
+    return papers, workflows
 
 
 def _gives_a_due_time(calendar, amount, unit, cutoff):
@@ -146,8 +177,9 @@ def _town_handling_units(procedures, town, departments):
 
 
 def _staff():
-    """({service unit id: desk officer id}, {unit id: specialist id}), first user wins."""
-    officers, specialists = {}, {}
+    """({service unit id: desk officer id}, {unit id: specialist id}, {unit id: unit
+    leader id, None: the first leader}), first user wins."""
+    officers, specialists, leaders = {}, {}, {}
     staff = User.objects.filter(is_active=True, unit__isnull=False).select_related("unit__parent")
     for user in staff.prefetch_related("groups").order_by("pk"):
         roles = {group.name for group in user.groups.all()}
@@ -155,7 +187,11 @@ def _staff():
             officers.setdefault(service_unit(user.unit).pk, user.pk)
         if Role.SPECIALIST in roles:
             specialists.setdefault(user.unit_id, user.pk)
-    return officers, specialists
+        if Role.UNIT_LEADER in roles:
+            leaders.setdefault(user.unit_id, user.pk)
+        if roles & {Role.UNIT_LEADER, Role.LEADER}:
+            leaders.setdefault(None, user.pk)
+    return officers, specialists, leaders
 
 
 def _citizen(username, wards):

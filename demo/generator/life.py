@@ -38,6 +38,8 @@ class GeneratedDossier:
     apology: dict | None
     rating: dict | None
     is_town: bool
+    components: list = field(default_factory=list)
+    steps: list = field(default_factory=list)
 
 
 @dataclass

@@ -55,3 +55,10 @@ SATISFACTION_LEVELS = (
     Satisfaction.DISSATISFIED,
 )
 COMMENT_RATE = 0.3  # of the ratings, with a comment
+
+# Of the papers needed only in a case, the share the applicant hands over.
+CONDITIONAL_PAPER_RATE = 0.3
+# Of the dossiers still open at `now`, the share whose first handling step runs long
+# (weighted so many times its share), leaving too little time for the steps after it.
+SLOW_STEP_RATE = 0.5
+SLOW_STEP_WEIGHT = 6

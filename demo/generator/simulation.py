@@ -14,6 +14,7 @@ from procedures.models import Channel
 
 from .applicants import citizen_applicant, random_applicant
 from .days import local_at
+from .insides import current_step
 from .life import APOLOGY_KEYS, RATING_KEYS, SUPPLEMENT_KEYS, Life
 from .rates import (
     APOLOGY_RATE,
@@ -85,8 +86,9 @@ class LifeSimulation:
     """Plans the life of each dossier a desk receives; shares the generator's random
     stream, so a world, `now` and seed always give the same dossiers."""
 
-    def __init__(self, world, now, cal, rng):
+    def __init__(self, world, now, cal, rng, insides):
         self.world, self.now, self.cal, self.rng = world, now, cal, rng
+        self.insides = insides
         # Lateness is spread evenly per desk (an accumulator rather than a coin per dossier)
         # so that even a small sample lands on the desk's on-time rate.
         self._late_credit = {desk.unit_id: rng.random() for desk in world.desks}
@@ -130,12 +132,29 @@ class LifeSimulation:
         if channel == Channel.ONLINE:
             received_at = self._check_online_filing(life, desk, submitted_at)
             if received_at is None:
-                return life.finish(self.now, self.cal)
+                return self._finish(life, desk, procedure, channel)
         else:
             life.step(Action.INTAKE, submitted_at, desk.officer_id, Status.RECEIVED, desk.unit_id)
             received_at = submitted_at
         self._handle(life, desk, procedure, received_at)
-        return life.finish(self.now, self.cal)
+        return self._finish(life, desk, procedure, channel)
+
+    def _finish(self, life, desk, procedure, channel):
+        """Cut the life at `now`, with its components and the steps along its events."""
+        steps = self.insides.steps(life, desk, procedure)
+        dossier = life.finish(self.now, self.cal)
+        dossier.components = self.insides.components(procedure, channel)
+        if steps and dossier.fields["received_at"]:  # the steps are made at receipt
+            dossier.steps = steps
+            current = current_step(steps)
+            started = [step["order"] for step in steps if step["started_at"]]
+            dossier.fields.update(
+                step_index=max(started, default=0),
+                step_due_at=current["due_at"] if current else None,
+            )
+            if current and current["handler_id"]:
+                dossier.fields["handler_id"] = current["handler_id"]
+        return dossier
 
     def _check_online_filing(self, life, desk, submitted_at):
         """The desk checks an online filing: refused (None) or received (its time)."""

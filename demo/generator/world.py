@@ -22,6 +22,8 @@ class ProcedureRef:
     terms: dict
     weight: float = 1.0
     has_fee: bool = False
+    papers: tuple = ()  # insides.Paper: the documents and conditions of its dossier
+    workflow: tuple = ()  # insides.WorkflowRow: its internal steps
 
 
 @dataclass(frozen=True)
@@ -62,6 +64,7 @@ class World:
     desks: tuple
     places: tuple  # place names for the applicants' addresses
     specialists: dict = field(default_factory=dict)  # unit id -> user id
+    leaders: dict = field(default_factory=dict)  # unit id -> its unit leader's user id
     citizen: Citizen | None = None
     citizen_dossiers: int = 40
     saturday_hours: tuple = (time(8), time(11, 30))
