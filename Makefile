@@ -11,7 +11,7 @@ ARTIFACTS ?= test-artifacts
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/onestop
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/15
 
-.PHONY: run test install install-dev prepare lint format migrate seed worker beat services serve-prod messages clean bench
+.PHONY: run test test-packages install install-dev requirements prepare lint format migrate seed worker beat services serve-prod messages clean bench
 
 $(VENV)/.installed: requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -26,11 +26,18 @@ $(VENV)/.installed-dev: $(VENV)/.installed requirements-dev.txt
 install: $(VENV)/.installed
 install-dev: $(VENV)/.installed-dev
 
+## make requirements: what the system must provide (README, "Requirements"); installs nothing
+requirements:
+	@scripts/check-requirements.sh "$(PYTHON)"
+
+## make messages: refuses untranslated or fuzzy entries, then compiles the catalogue
 messages: install
-	@command -v msgfmt >/dev/null || scripts/ensure-system-packages.sh gettext
+	@command -v msgfmt >/dev/null || { echo "msgfmt is missing: install GNU gettext" \
+		"(sudo apt-get install gettext)." >&2; exit 1; }
+	@scripts/check-translations.sh
 	$(MANAGE) compilemessages --ignore "$(VENV)" -v 0
 
-prepare: messages
+prepare: requirements messages
 	@mkdir -p var
 	$(MANAGE) migrate --no-input
 	$(MANAGE) seed_demo
@@ -41,9 +48,7 @@ run: prepare
 
 ## make test: ruff and the whole pytest suite on PostgreSQL (services started if stopped),
 ## then the suite once more in random order; browser screenshots go to $(ARTIFACTS)/
-test: install-dev messages services
-	@scripts/ensure-system-packages.sh fonts-noto-core
-	@scripts/ensure-system-packages.sh chromium
+test: install-dev test-packages messages services
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/ruff check .
 	TEST_DATABASE_URL=$(TEST_DATABASE_URL) TEST_REDIS_URL=$(TEST_REDIS_URL) \
@@ -55,6 +60,10 @@ test: install-dev messages services
 
 services:
 	scripts/ensure-services.sh
+
+# The test machine gets what it lacks installed (as root); `make run` only checks.
+test-packages:
+	@scripts/ensure-system-packages.sh gettext fonts-noto-core chromium
 
 lint: install-dev
 	$(VENV)/bin/ruff format --check .

@@ -73,13 +73,13 @@ def bare_search(request):
     from django.core.serializers.json import DjangoJSONEncoder
     from django.http import JsonResponse
 
-    from procedures.api import CATALOGUE_ORDER
-    from procedures.models import Procedure
+    from procedures.models import CATALOGUE_ORDER, Procedure
 
     procedures = Procedure.objects.published()
     if request.GET.get("search"):
-        procedures = procedures.search(request.GET["search"])
-    procedures = procedures.order_by(*CATALOGUE_ORDER)
+        procedures = procedures.search(request.GET["search"])  # ranked by relevance
+    else:
+        procedures = procedures.order_by(*CATALOGUE_ORDER)
     rows = procedures.values(
         "code",
         "name",

@@ -108,6 +108,11 @@ class User(AbstractUser):
         verbose_name = _("user")
         verbose_name_plural = _("users")
 
+    def get_full_name(self):
+        """The name as Vietnamese write it, family name first: "Lê Văn" + "Cường" gives
+        "Lê Văn Cường" (Django's default puts the given name first)."""
+        return f"{self.last_name} {self.first_name}".strip()
+
     def role_names(self):
         if not hasattr(self, "_role_names"):
             self._role_names = frozenset(self.groups.values_list("name", flat=True))

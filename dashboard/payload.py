@@ -4,6 +4,7 @@ charts)."""
 from django.utils import timezone
 
 from core.workdays import TZ
+from dossiers.words import person
 
 from . import flows
 
@@ -46,18 +47,12 @@ def _live_data(live):
                 "procedure": dossier.procedure.name,
                 "receiving_unit": dossier.receiving_unit.code,
                 "handling_unit": dossier.handling_unit.display_name,
-                "handler": _person(dossier.handler),
+                "handler": person(dossier.handler) or None,
                 "due_at": timezone.localtime(dossier.due_at, TZ).isoformat(),
             }
             for dossier in live.rows
         ],
     }
-
-
-def _person(user):
-    if user is None:
-        return None
-    return f"{user.last_name} {user.first_name}".strip() or user.username
 
 
 def _ranking_data(ranking):

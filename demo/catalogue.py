@@ -195,7 +195,7 @@ def add_procedure_variants(wanted, seed):
             online_level=base.online_level,
             published=True,
         )
-        variant.search_text = variant.build_search_text()
+        variant.fill_search_columns()
         variants.append(variant)
     with transaction.atomic():
         created = Procedure.objects.bulk_create(variants, batch_size=1000)

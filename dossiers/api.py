@@ -38,11 +38,16 @@ from .serializers.bodies import (
     ReasonSerializer,
     TransferSerializer,
 )
-from .serializers.dossier import DossierDetailSerializer, DossierListSerializer, EventSerializer
+from .serializers.dossier import (
+    DossierDetailSerializer,
+    DossierListSerializer,
+    EventSerializer,
+    timeline_data,
+)
 from .serializers.lookup import LookupQuerySerializer, PublicDossierSerializer
 from .services import step_actions, transitions
 from .services.errors import TransitionError
-from .workflow import Action, StepAction
+from .workflow import Action
 
 
 class DossierPagination(EstimatedCountPagination):
@@ -214,9 +219,7 @@ class DossierViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, GenericVi
     @action(detail=True, methods=["get"], serializer_class=EventSerializer, pagination_class=None)
     def events(self, request, code=None):
         """The dossier's timeline, oldest first."""
-        dossier = self.get_object()
-        events = dossier.events.select_related("actor", "from_unit", "to_unit")
-        return Response(EventSerializer(events, many=True).data)
+        return Response(timeline_data(request.user, self.get_object()))
 
     receive = transition_endpoint(Action.RECEIVE, NoteSerializer, transitions.receive)
     refuse = transition_endpoint(Action.REFUSE, ReasonSerializer, transitions.refuse)
@@ -243,13 +246,13 @@ class DossierViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, GenericVi
         Action.APOLOGIZE, ApologyRequestSerializer, transitions.apologize
     )
     rate = transition_endpoint(Action.RATE, RateSerializer, transitions.rate)
-    assign = transition_endpoint(StepAction.ASSIGN, AssignSerializer, step_actions.assign)
+    assign = transition_endpoint(Action.ASSIGN, AssignSerializer, step_actions.assign)
     complete_step = transition_endpoint(
-        StepAction.COMPLETE_STEP, NoteSerializer, step_actions.complete_step
+        Action.COMPLETE_STEP, NoteSerializer, step_actions.complete_step
     )
-    approve = transition_endpoint(StepAction.APPROVE, NoteSerializer, step_actions.approve)
+    approve = transition_endpoint(Action.APPROVE, NoteSerializer, step_actions.approve)
     return_for_rework = transition_endpoint(
-        StepAction.RETURN_FOR_REWORK, ReasonSerializer, step_actions.return_for_rework
+        Action.RETURN_FOR_REWORK, ReasonSerializer, step_actions.return_for_rework
     )
 
 

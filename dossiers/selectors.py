@@ -4,7 +4,7 @@
 from datetime import timedelta
 
 from django.conf import settings
-from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, Subquery
 from django.utils import timezone
 
 from core import workdays
@@ -20,6 +20,7 @@ from .models import (
     Dossier,
     DossierStep,
     Status,
+    StepRework,
     service_unit,
 )
 
@@ -101,6 +102,22 @@ def desk_dossier(user, code):
 
 def dossier_timeline(dossier):
     return dossier.events.select_related("actor", "from_unit", "to_unit").order_by("at", "pk")
+
+
+def dossier_steps(dossier):
+    """The dossier's internal steps in order, each with the reason of its latest return for
+    rework, in one query whatever their number."""
+    latest = StepRework.objects.filter(step=OuterRef("pk")).order_by("-at", "-pk")
+    return with_time_left(
+        dossier.steps.select_related("unit", "handler")
+        .annotate(latest_rework_reason=Subquery(latest.values("reason")[:1]))
+        .order_by("order", "pk")
+    )
+
+
+def dossier_components(dossier):
+    """The papers the dossier is made of, in checklist order, with their scans."""
+    return list(dossier.components.select_related("scan").order_by("order", "pk"))
 
 
 def intake_procedure_options():

@@ -18,7 +18,7 @@ def person(user):
     user name when no name is recorded, "" for nobody."""
     if user is None:
         return ""
-    return f"{user.last_name} {user.first_name}".strip() or user.get_username()
+    return user.get_full_name() or user.get_username()
 
 
 def action_label(action):

@@ -1,9 +1,12 @@
-"""The dossier lifecycle on one screen (DESIGN §3.3).
+"""The dossier lifecycle on one screen (DESIGN §3.3): one table of every action.
 
 Every action names the statuses it may start from (none for the two that create a dossier),
 the status it leads to (or the few it chooses among, or SAME), who may take it and from
-which side of the desk. The services write a dossier's status in one place, from this
-table; nothing else assigns it.
+which side of the desk. The actions on the internal steps (assign, complete-step, approve,
+return-for-rework) are rows of the same table: they keep the status (SAME), start from
+"being handled", and name the kind of current step they fit (``Rule.step``); who takes
+them is judged at that step (``_acts_on_step``). The services write a dossier's status in
+one place, from this table; nothing else assigns it.
 """
 
 from collections.abc import Callable
@@ -48,6 +51,11 @@ class Action(StrEnum):
     STOP = "stop"
     APOLOGIZE = "apologize"
     RATE = "rate"
+    # On the current internal step, inside "being handled".
+    ASSIGN = "assign"
+    COMPLETE_STEP = "complete-step"
+    APPROVE = "approve"
+    RETURN_FOR_REWORK = "return-for-rework"
 
 
 class _Same:
@@ -59,22 +67,37 @@ class _Same:
 
 SAME = _Same()
 
+# Which current steps a step action fits, by the name its rule gives (``Rule.step``).
+STEP_FITS = {
+    "any": lambda step: True,
+    "work": lambda step: not step.is_approval,
+    "approval": lambda step: step.is_approval,
+    "after_first": lambda step: step.order > 1,
+}
+# In a step action's roles: the officer named as the current step's handler.
+STEP_HANDLER = "step_handler"
+
 
 @dataclass(frozen=True)
 class Rule:
     """``sources``: the statuses the action starts from; none for an action that creates
     the dossier. ``targets``: the status it leads to, or the few ``choose`` picks among,
-    or ``{SAME}``. ``roles``: who may take it (and from which side, see ``_acts_for_side``)."""
+    or ``{SAME}``. ``roles``: who may take it (and from which side, see ``_acts_for_side``).
+    ``step``: for an action on the current internal step, which steps it fits (a key of
+    ``STEP_FITS``); its roles are then judged at that step (``_acts_on_step``)."""
 
     sources: frozenset
     targets: frozenset
     roles: frozenset
     choose: Callable | None = None
+    step: str | None = None
 
     def __post_init__(self):
         several = len(self.targets) > 1
         if several != (self.choose is not None) or (SAME in self.targets and several):
             raise ValueError("A rule has one target, or several and a function choosing.")
+        if self.step is not None and (self.step not in STEP_FITS or self.targets != {SAME}):
+            raise ValueError("A step action names a kind of step and keeps the status.")
 
     @property
     def creates(self):
@@ -86,9 +109,9 @@ HANDLING_ROLES = frozenset({Role.SPECIALIST, Role.UNIT_LEADER})
 APPLICANT_ROLES = frozenset({Role.CITIZEN, Role.DESK_OFFICER})
 
 
-def _rule(sources, target, roles, choose=None):
+def _rule(sources, target, roles, choose=None, step=None):
     targets = frozenset(target) if isinstance(target, set) else frozenset({target})
-    return Rule(frozenset(sources), targets, frozenset(roles), choose)
+    return Rule(frozenset(sources), targets, frozenset(roles), choose, step)
 
 
 def back_to_requester(request):
@@ -138,32 +161,27 @@ TRANSITIONS = {
         HANDLING_ROLES,
     ),
     Action.RATE: _rule({S.RETURNED}, SAME, APPLICANT_ROLES),
+    # The internal steps: the receiving desk or a unit leader names the current step's
+    # handler; the handler (or a unit leader) finishes a work step or returns the dossier
+    # to the previous step; a unit leader approves at the approval step. A unit leader
+    # acts at a step only if their unit covers the step's.
+    Action.ASSIGN: _rule({S.IN_PROGRESS}, SAME, DESK_ROLES | {Role.UNIT_LEADER}, step="any"),
+    Action.COMPLETE_STEP: _rule(
+        {S.IN_PROGRESS}, SAME, {STEP_HANDLER, Role.UNIT_LEADER}, step="work"
+    ),
+    Action.APPROVE: _rule({S.IN_PROGRESS}, SAME, {Role.UNIT_LEADER}, step="approval"),
+    Action.RETURN_FOR_REWORK: _rule(
+        {S.IN_PROGRESS}, SAME, {STEP_HANDLER, Role.UNIT_LEADER}, step="after_first"
+    ),
 }
-
-
-class StepAction(StrEnum):
-    """The actions on a dossier's internal steps, all inside "being handled"."""
-
-    ASSIGN = "assign"
-    COMPLETE_STEP = "complete-step"
-    APPROVE = "approve"
-    RETURN_FOR_REWORK = "return-for-rework"
-
-
-# Who takes each step action: the desk or a unit leader assigns, the handling side
-# finishes and returns, the unit leader approves. The dossier stays in its status.
-STEP_RULES = {
-    StepAction.ASSIGN: _rule({S.IN_PROGRESS}, SAME, DESK_ROLES | {Role.UNIT_LEADER}),
-    StepAction.COMPLETE_STEP: _rule({S.IN_PROGRESS}, SAME, HANDLING_ROLES),
-    StepAction.APPROVE: _rule({S.IN_PROGRESS}, SAME, {Role.UNIT_LEADER}),
-    StepAction.RETURN_FOR_REWORK: _rule({S.IN_PROGRESS}, SAME, HANDLING_ROLES),
-}
+# Where a step action may start: the only statuses in which the current step is read.
+STEP_STATUSES = frozenset().union(*(r.sources for r in TRANSITIONS.values() if r.step))
 
 
 def next_status(action, status, basis=None):
     """The status ``action`` leads to from ``status``. ``basis`` is what a rule with
     several targets chooses by: for a supplement, the request it answers."""
-    rule = TRANSITIONS.get(action) or STEP_RULES[action]
+    rule = TRANSITIONS[action]
     if rule.targets == {SAME}:
         return status
     if rule.choose is None:
@@ -182,27 +200,30 @@ def may_create(action, user):
 
 
 def available_actions(dossier, user):
-    """The actions ``user`` may take on ``dossier`` now (for buttons and the API)."""
-    return [action for action in TRANSITIONS if _blocked_by(action, dossier, user) is None]
+    """The actions ``user`` may take on ``dossier`` now (for buttons and the API), those
+    on the current internal step included."""
+    step = current_step(dossier)
+    return [action for action in TRANSITIONS if _blocked_by(action, dossier, user, step) is None]
 
 
-def available_step_actions(dossier, user):
-    """The step actions ``user`` may take now, by the dossier's current step."""
-    if dossier.status not in STEP_RULES[StepAction.ASSIGN].sources:
-        return []
-    step = DossierStep.objects.current().filter(dossier_id=dossier.pk).first()
-    if step is None:
-        return []
-    wanted = [StepAction.ASSIGN]
-    wanted.append(StepAction.APPROVE if step.is_approval else StepAction.COMPLETE_STEP)
-    if step.order > 1:
-        wanted.append(StepAction.RETURN_FOR_REWORK)
-    return [action for action in wanted if _blocked_by(action, dossier, user) is None]
+def current_step(dossier):
+    """The step ``dossier`` is at, with its unit: none outside the statuses the step
+    actions start from; read from the prefetched steps when they are there, else by one
+    query."""
+    if dossier.status not in STEP_STATUSES:
+        return None
+    prefetched = getattr(dossier, "_prefetched_objects_cache", {}).get("steps")
+    if prefetched is not None:
+        return next((step for step in prefetched if step.is_current), None)
+    return (
+        DossierStep.objects.current().filter(dossier_id=dossier.pk).select_related("unit").first()
+    )
 
 
 def refusal_reason(action, dossier, user):
     """None when ``user`` may take ``action`` on ``dossier``; otherwise why not."""
-    blocked = _blocked_by(action, dossier, user)
+    step = current_step(dossier) if TRANSITIONS[action].step else None
+    blocked = _blocked_by(action, dossier, user, step)
     if blocked == "status":
         return _("This action is not allowed while the dossier is “%(status)s”.") % {
             "status": dossier.get_status_display()
@@ -211,19 +232,60 @@ def refusal_reason(action, dossier, user):
         return _("You may not take this action on this dossier.")
     if blocked == "rated":
         return _("This dossier has already been rated.")
+    if blocked == "no step":
+        return _("This dossier has no step in progress.")
+    if blocked == "step":
+        return _step_misfit(TRANSITIONS[action].step)
+    if blocked == "step side":
+        return _step_side_refusal(TRANSITIONS[action], dossier, step)
     return None
 
 
-def _blocked_by(action, dossier, user):
-    """Which rule keeps ``user`` from ``action`` now ("status", "side", "rated"), or None.
-    Kept apart from the wording: listing the available actions words nothing."""
-    rule = TRANSITIONS.get(action) or STEP_RULES[action]
+def _step_misfit(kind):
+    """Why a step action does not fit the current step (``kind`` never misfits "any")."""
+    return {
+        "work": _("This step is the unit leader's approval: approve it."),
+        "approval": _("The dossier is not waiting for approval."),
+        "after_first": _("The first step has no previous step to return to."),
+    }[kind]
+
+
+def _step_side_refusal(rule, dossier, step):
+    if Role.DESK_OFFICER in rule.roles:
+        return _("You may not take this action on this dossier.")
+    unit = {"unit": _step_unit(dossier, step).display_name}
+    if STEP_HANDLER in rule.roles:
+        return (
+            _("Only the officer assigned to this step or a unit leader over %(unit)s may do this.")
+            % unit
+        )
+    return _("Only a unit leader over %(unit)s may do this.") % unit
+
+
+def _blocked_by(action, dossier, user, step=None):
+    """Which rule keeps ``user`` from ``action`` now ("status", "side", "rated", and for a
+    step action "no step", "step", "step side"), or None. ``step``: the dossier's current
+    step, read by the caller. Kept apart from the wording: listing the actions words
+    nothing."""
+    rule = TRANSITIONS[action]
     if dossier.status not in rule.sources:
         return "status"
+    if rule.step is not None:
+        return _blocked_at_step(rule, dossier, user, step)
     if not _acts_for_side(user, dossier, rule):
         return "side"
     if action == Action.RATE and _is_rated(dossier):
         return "rated"
+    return None
+
+
+def _blocked_at_step(rule, dossier, user, step):
+    if step is None:
+        return "no step"
+    if not STEP_FITS[rule.step](step):
+        return "step"
+    if not _acts_on_step(user, dossier, step, rule):
+        return "step side"
     return None
 
 
@@ -246,6 +308,27 @@ def _acts_for_side(user, dossier, rule):
         return True
     handling_roles = rule.roles & HANDLING_ROLES
     return bool(handling_roles) and user.has_role(*handling_roles) and _holds(user, dossier)
+
+
+def _acts_on_step(user, dossier, step, rule):
+    """Who takes a step action, by its roles: the step's named handler, a desk officer of
+    the receiving desk, a unit leader whose unit covers the step's unit."""
+    named = step.handler_id is not None and step.handler_id == user.pk
+    if user.is_superuser or (STEP_HANDLER in rule.roles and named):
+        return True
+    if user.unit is None:
+        return False
+    if Role.DESK_OFFICER in rule.roles and _at_desk(user, dossier):
+        return True
+    return (
+        Role.UNIT_LEADER in rule.roles
+        and user.has_role(Role.UNIT_LEADER)
+        and _covers(user, _step_unit(dossier, step))
+    )
+
+
+def _step_unit(dossier, step):
+    return step.unit or dossier.handling_unit
 
 
 def _at_desk(user, dossier):
@@ -294,8 +377,8 @@ ACTION_LABELS = {
     Action.STOP: gettext_lazy("Handling of the dossier stopped"),
     Action.APOLOGIZE: gettext_lazy("Apology and new appointment issued"),
     Action.RATE: gettext_lazy("Service rated"),
-    StepAction.ASSIGN: gettext_lazy("Step assigned"),
-    StepAction.COMPLETE_STEP: gettext_lazy("Step completed"),
-    StepAction.APPROVE: gettext_lazy("Approved by the unit leader"),
-    StepAction.RETURN_FOR_REWORK: gettext_lazy("Returned for rework"),
+    Action.ASSIGN: gettext_lazy("Step assigned"),
+    Action.COMPLETE_STEP: gettext_lazy("Step completed"),
+    Action.APPROVE: gettext_lazy("Approved by the unit leader"),
+    Action.RETURN_FOR_REWORK: gettext_lazy("Returned for rework"),
 }

@@ -9,6 +9,7 @@ from rest_framework.views import APIView
 from core.api import DeadlinePreviewView, TokenView
 from dossiers.api import DossierLookupView, DossierViewSet
 from dossiers.reporting.api import OnTimeReportView
+from dossiers.reporting.late_api import LateReportView
 from procedures.api import FieldViewSet, ProcedureViewSet
 from reform_index.api import AssessmentViewSet, InspectionViewSet, ScorecardViewSet
 
@@ -42,6 +43,7 @@ urlpatterns = [
     path("calendar/deadline/", DeadlinePreviewView.as_view(), name="api-deadline"),
     path("lookup/", DossierLookupView.as_view(), name="api-lookup"),
     path("reports/on-time/", OnTimeReportView.as_view(), name="api-report-on-time"),
+    path("reports/late/", LateReportView.as_view(), name="api-report-late"),
     *router.urls,
     # Last, and only for paths ending in a slash, so that a missing slash is still
     # redirected (CommonMiddleware only redirects what would otherwise be a 404).

@@ -14,6 +14,7 @@ admin.site.index_title = _("Administration")
 
 urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
+    path("favicon.ico", views.favicon, name="favicon"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("procedures/", include("procedures.urls")),
     path("kiosk/", include((kiosk_urlpatterns, "kiosk"))),

@@ -13,11 +13,9 @@ from core.throttles import AnonRateThrottle
 
 from .catalogue_cache import derived_from_catalogue
 from .filters import ProcedureFilter
-from .models import Field, Procedure, RequiredDocument, WorkflowStep
+from .models import CATALOGUE_ORDER, Field, Procedure, RequiredDocument, WorkflowStep
 from .serializers import FieldSerializer, ProcedureDetailSerializer, ProcedureListSerializer
 
-# The code breaks ties, so that pages never repeat or skip a procedure.
-CATALOGUE_ORDER = ("field__order", "field__name", "name", "code")
 # What a list row shows; the detail loads the rest.
 LIST_COLUMNS = (
     "code",
@@ -101,6 +99,7 @@ class ProcedureViewSet(ReadOnlyModelViewSet):
         return self.request.user.has_perm("procedures.view_procedure")
 
     def get_queryset(self):
+        # The search filter, when given, replaces this order with its relevance order.
         procedures = Procedure.objects.select_related("field").order_by(*CATALOGUE_ORDER)
         if not self.sees_unpublished:
             procedures = procedures.published()

@@ -2,13 +2,13 @@ from datetime import time
 from decimal import Decimal
 
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db import models
+from django.db import connections, models
 from django.utils.translation import gettext_lazy as _
 
 from core.models import Unit
 from core.workdays import LimitUnit
 
-from .search import fold
+from .search import fold, fold_words, relevance
 
 
 class Level(models.TextChoices):
@@ -65,17 +65,24 @@ class Field(models.Model):
         return self.name
 
 
+# The catalogue's order without a search; the code breaks ties, so that pages never repeat
+# or skip a procedure.
+CATALOGUE_ORDER = ("field__order", "field__name", "name", "code")
+
+
 class ProcedureQuerySet(models.QuerySet):
     def published(self):
         return self.filter(published=True)
 
     def search(self, text):
-        """Diacritics- and case-insensitive match on name, code and field."""
+        """Diacritics- and case-insensitive match on name, code and field, most relevant
+        first (``search.relevance``): the one ranking of the catalogue page, the kiosk,
+        the API and the desk's lookup."""
         words = fold(text).split()
         queryset = self
         for word in words:
             queryset = queryset.filter(search_text__contains=word)
-        return queryset
+        return queryset.order_by(*relevance(fold_words(text), connections[self.db].vendor))
 
 
 class Procedure(models.Model):
@@ -120,6 +127,11 @@ class Procedure(models.Model):
     # [{"channel": "online", "amount": "3", "unit": "working_days", "cutoff": "15:00"|None,
     #   "note": "...", "fees": [{"code", "amount", "currency", "description"}]}]
     channel_terms = models.JSONField(_("terms per channel"), default=list, blank=True)
+    # How long the personal data of a finished dossier is kept; empty: the default from
+    # settings (PERSONAL_DATA_RETENTION_YEARS).
+    retention_years = models.PositiveSmallIntegerField(
+        _("personal data kept (years)"), null=True, blank=True
+    )
 
     fee_amount = models.DecimalField(
         _("fee (VND)"), max_digits=14, decimal_places=0, default=Decimal(0)
@@ -143,6 +155,9 @@ class Procedure(models.Model):
     effective_date = models.DateField(_("effective date"), null=True, blank=True)
 
     search_text = models.TextField(editable=False, default="")
+    # The name's folded words alone, which search ranks by (search_text also holds the
+    # code and the field, which must not count as words of the name).
+    search_name = models.TextField(editable=False, default="")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -162,12 +177,16 @@ class Procedure(models.Model):
         return f"{self.code} — {self.name}"
 
     def save(self, *args, **kwargs):
-        self.search_text = self.build_search_text()
+        self.fill_search_columns()
         super().save(*args, **kwargs)
 
+    def fill_search_columns(self):
+        """Set the folded text ``objects.search`` matches and ranks by; bulk writes that
+        skip save() call this too."""
+        self.search_text = self.build_search_text()
+        self.search_name = fold_words(self.name)
+
     def build_search_text(self):
-        """The folded text ``objects.search`` matches; bulk writes that skip save() set it
-        with this too."""
         return fold(f"{self.code} {self.name} {self.field.name}")
 
     def terms_for(self, channel):

@@ -10,7 +10,8 @@ from django.db.models import Count, Q
 from core.models import Unit
 
 from .catalogue_cache import derived_from_catalogue
-from .models import Channel, Field, Procedure, RequiredDocument
+from .models import CATALOGUE_ORDER, Channel, Field, Procedure, RequiredDocument
+from .records.kinds import is_note_heading
 
 _CHANNEL_ORDER = {channel: position for position, channel in enumerate(Channel.values)}
 
@@ -18,8 +19,9 @@ _CHANNEL_ORDER = {channel: position for position, channel in enumerate(Channel.v
 def catalogue(q="", field=None, level="", unit=None, online_level=""):
     """Published procedures matching the search text (diacritics ignored) and filters."""
     procedures = Procedure.objects.published().select_related("field")
-    if q:
-        procedures = procedures.search(q)
+    # Without a search, by field then name; with one, most relevant first (the search's
+    # order). The code breaks ties so that pages never repeat or skip a procedure.
+    procedures = procedures.search(q) if q else procedures.order_by(*CATALOGUE_ORDER)
     if field is not None:
         procedures = procedures.filter(field=field)
     if level:
@@ -28,8 +30,7 @@ def catalogue(q="", field=None, level="", unit=None, online_level=""):
         procedures = procedures.filter(handling_units=unit)
     if online_level:
         procedures = procedures.filter(online_level=online_level)
-    # The code breaks ties so that pages never repeat or skip a procedure.
-    return procedures.order_by("field__order", "field__name", "name", "code")
+    return procedures
 
 
 def field_counts(procedures):
@@ -83,12 +84,34 @@ def published_form(code, document_id):
     )
 
 
+@dataclass(frozen=True)
+class DocumentGroup:
+    """The lines of one case: the papers to bring (numbered) and the guidance notes
+    (Lưu ý), which are no papers and are never numbered with them."""
+
+    case: str
+    papers: tuple[RequiredDocument, ...]
+    notes: tuple[RequiredDocument, ...]
+
+    @property
+    def notes_need_a_title(self):
+        # A "Lưu ý" case heading already says what its lines are.
+        return not is_note_heading(self.case)
+
+
 def documents_by_case(procedure):
-    """[(case, [documents])] in catalogue order; "" is the case of documents for everyone."""
+    """[DocumentGroup] in catalogue order; "" is the case of documents for everyone."""
     groups = {}
     for document in procedure.documents.all():
         groups.setdefault(document.case.strip(), []).append(document)
-    return list(groups.items())
+    return [
+        DocumentGroup(
+            case=case,
+            papers=tuple(document for document in documents if document.is_paper),
+            notes=tuple(document for document in documents if not document.is_paper),
+        )
+        for case, documents in groups.items()
+    ]
 
 
 def steps_by_case(procedure):

@@ -29,6 +29,7 @@ from .selectors import results
 from .selectors.breakdown import assessment_breakdown, record_kinds_for
 from .selectors.tree import scorecard_tree, walk
 from .serializers import (
+    AcceptSerializer,
     AssessmentListSerializer,
     AssessmentUpdateSerializer,
     BreakdownSerializer,
@@ -38,6 +39,7 @@ from .serializers import (
     ImportedSerializer,
     ImportSerializer,
     InspectionSerializer,
+    PublishSerializer,
     RankingSerializer,
     ScorecardDetailSerializer,
     ScorecardSerializer,
@@ -88,13 +90,24 @@ class IndexViewSet(GenericViewSet):
     pagination_class = IndexPagination
 
 
-def scorecard_action(name, service, summary):
+def body_options(body, request):
+    """The service's keyword arguments from the request body, parsed by ``body`` (none
+    without one)."""
+    if body is None:
+        return {}
+    parsed = body(data=request.data)
+    parsed.is_valid(raise_exception=True)
+    return parsed.validated_data
+
+
+def scorecard_action(name, service, summary, body=None):
     """``POST /scorecards/{year}/{name}/``: run a service on the scorecard, answer it."""
 
     def endpoint(self, request, year=None):
         scorecard = self.get_object()
+        options = body_options(body, request)
         with refusals_as_api_errors():
-            service(scorecard, request.user)
+            service(scorecard, request.user, **options)
         scorecard.refresh_from_db()
         return Response(self.detail_data(scorecard))
 
@@ -102,7 +115,7 @@ def scorecard_action(name, service, summary):
     endpoint.__doc__ = summary
     # The schema goes on the action, not under it: ``action`` replaces the function's kwargs.
     decorated = action(detail=True, methods=["post"], url_path=name)(endpoint)
-    return extend_schema(request=None, responses=ScorecardDetailSerializer)(decorated)
+    return extend_schema(request=body, responses=ScorecardDetailSerializer)(decorated)
 
 
 class ScorecardViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, IndexViewSet):
@@ -223,7 +236,9 @@ class ScorecardViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, IndexVi
     publish = scorecard_action(
         "publish",
         lifecycle.publish,
-        "Publish (leaders): freeze every unit's total, rank and grade.",
+        "Publish (leaders): freeze every unit's total, rank and grade; before the period "
+        "ends only with ``early_reason``.",
+        body=PublishSerializer,
     )
     compute = scorecard_action(
         "compute",
@@ -232,19 +247,20 @@ class ScorecardViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, IndexVi
     )
 
 
-def assessment_action(name, service, summary):
+def assessment_action(name, service, summary, body=None):
     """``POST …/assessments/{unit code}/{name}/``: run a service, answer the breakdown."""
 
     def endpoint(self, request, year=None, unit_code=None):
         assessment = self.get_object()
+        options = body_options(body, request)
         with refusals_as_api_errors():
-            service(assessment, request.user)
+            service(assessment, request.user, **options)
         return Response(self.detail_data(assessment))
 
-    endpoint.__name__ = name
+    endpoint.__name__ = name.replace("-", "_")
     endpoint.__doc__ = summary
-    decorated = action(detail=True, methods=["post"])(endpoint)
-    return extend_schema(request=None, responses=BreakdownSerializer)(decorated)
+    decorated = action(detail=True, methods=["post"], url_path=name)(endpoint)
+    return extend_schema(request=body, responses=BreakdownSerializer)(decorated)
 
 
 class AssessmentViewSet(mixins.ListModelMixin, IndexViewSet):
@@ -327,6 +343,13 @@ class AssessmentViewSet(mixins.ListModelMixin, IndexViewSet):
     )
     appraise = assessment_action(
         "appraise", appraisal.appraise_assessment, "Close the unit's appraisal (index officers)."
+    )
+    accept_self_scores = assessment_action(
+        "accept-self-scores",
+        appraisal.accept_self_scores,
+        "Accept the unit's own points as appraised (index officers): of one criterion, group "
+        "or area, or of the whole sheet; points an appraiser entered are kept.",
+        body=AcceptSerializer,
     )
     compute = assessment_action(
         "compute",

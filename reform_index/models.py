@@ -6,6 +6,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from core.models import Unit
+from core.workdays import TZ
 
 from .roles import assessed_unit_id, sees_everything
 
@@ -55,6 +56,8 @@ class Scorecard(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
+    # Set only when a leader published before the period ended, saying why.
+    early_publication_reason = models.TextField(_("reason for publishing early"), blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = ScorecardQuerySet.as_manager()
@@ -70,6 +73,10 @@ class Scorecard(models.Model):
     @property
     def is_frozen(self):
         return self.state == ScorecardState.PUBLISHED
+
+    def period_has_ended(self, now):
+        """Whether ``period_end`` is over on the calendar of Hà Nội at ``now``."""
+        return now.astimezone(TZ).date() > self.period_end
 
 
 class CriterionKind(models.TextChoices):

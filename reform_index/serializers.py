@@ -52,6 +52,7 @@ class ScorecardSerializer(serializers.ModelSerializer):
             "survey_points",
             "grade_bands",
             "published_at",
+            "early_publication_reason",
         ]
 
 
@@ -217,6 +218,16 @@ class ScoredNodeSerializer(NodeSerializer):
     score = LeafScoreSerializer(allow_null=True)
 
 
+class AppraisalProgressSerializer(serializers.Serializer):
+    """How far the appraisal of the manual criteria is (selectors.AppraisalProgress)."""
+
+    criteria = serializers.IntegerField()
+    appraised = serializers.IntegerField()
+    points = points_field()
+    pending = serializers.IntegerField()
+    acceptable = serializers.IntegerField()
+
+
 class BreakdownSerializer(serializers.Serializer):
     """One unit's scorecard explained (selectors.Breakdown)."""
 
@@ -234,6 +245,7 @@ class BreakdownSerializer(serializers.Serializer):
     grade = serializers.CharField()
     provisional = serializers.BooleanField()
     is_percentage = serializers.BooleanField()
+    appraisal = AppraisalProgressSerializer()
     areas = ScoredNodeSerializer(many=True)
 
 
@@ -266,6 +278,23 @@ class AssessmentUpdateSerializer(serializers.Serializer):
                 {"scores": [_("Send the scores to change (and the survey score, if any).")]}
             )
         return attrs
+
+
+class AcceptSerializer(serializers.Serializer):
+    criterion = serializers.CharField(
+        max_length=20,
+        required=False,
+        help_text=_("A criterion, group or area code; the whole sheet when left out."),
+    )
+
+
+class PublishSerializer(serializers.Serializer):
+    early_reason = serializers.CharField(
+        max_length=1000,
+        required=False,
+        allow_blank=True,
+        help_text=_("Required to publish before the period ends (leaders); recorded."),
+    )
 
 
 class CopySerializer(serializers.Serializer):

@@ -16,7 +16,6 @@ from ..forms import LateFilterForm
 from .leaders import JSON_OPTIONS, leader_required
 
 PAGE_SIZE = 25
-AT_RISK_LENGTH = 20
 
 
 @require_GET
@@ -42,7 +41,7 @@ def late_page(request):
             "groups": late.late_groups(request.user, first, last, grouping, unit, now),
             "page": page,
             "rows": late.with_holder_names(page.object_list),
-            "at_risk": list(at_risk[:AT_RISK_LENGTH]),
+            "at_risk": list(at_risk[: late.AT_RISK_LENGTH]),
             "at_risk_count": at_risk.count(),
         }
     return render(request, "dashboard/late.html", context)

@@ -200,7 +200,7 @@ def _citizen(username, wards):
         return None
     return Citizen(
         user_id=user.pk,
-        name=f"{user.last_name} {user.first_name}".strip() or user.username,
+        name=user.get_full_name() or user.username,
         phone=user.phone or DEFAULT_CITIZEN_PHONE,
         id_number=user.id_number or DEFAULT_CITIZEN_ID,
         email=user.email,

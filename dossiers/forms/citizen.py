@@ -23,11 +23,6 @@ LOOKUP_NO_MATCH = _(
 )
 
 
-def full_name(user):
-    """A Vietnamese full name puts the family name first: "Nguyễn Văn" + "An"."""
-    return " ".join(part for part in (user.last_name, user.first_name) if part)
-
-
 # --- online filing --------------------------------------------------------------------
 
 # Scraped catalogues mix guidance into the document list: a "Lưu ý" case, or lines such as
@@ -188,7 +183,7 @@ class FilingForm(KeepsUploads, forms.Form):
 def applicant_initial(user):
     """What the filing form knows of the applicant from the account."""
     return {
-        "applicant_name": full_name(user),
+        "applicant_name": user.get_full_name(),
         "applicant_phone": user.phone,
         "applicant_email": user.email,
         "applicant_id_number": user.id_number,

@@ -169,12 +169,14 @@ class IntakeForm(KeepsUploads, ServiceFormMixin, forms.Form):
                 label=_("Count"), min_value=1, max_value=100
             )
             self.fields[row_name(paper, "scan")] = forms.FileField(label=_("Scan"), required=False)
+            self.fields[row_name(paper, "reused")] = forms.BooleanField(
+                label=_("Reuse existing data"), required=False
+            )
 
     def checklist(self):
-        """(paper, handed, form, count, scan) bound fields, one row per paper."""
+        """(paper, handed, form, count, scan, reused) bound fields, one row per paper."""
         return [
-            (paper, *(self[row_name(paper, part)] for part in ("handed", "form", "count", "scan")))
-            for paper in self.papers
+            (paper, *(self[row_name(paper, part)] for part in ROW_PARTS)) for paper in self.papers
         ]
 
     @property
@@ -219,6 +221,7 @@ class IntakeForm(KeepsUploads, ServiceFormMixin, forms.Form):
                     form=data[row_name(paper, "form")],
                     count=data[row_name(paper, "count")],
                     scan=data.get(row_name(paper, "scan")) or None,
+                    reused=data[row_name(paper, "reused")],
                 )
                 for paper in self.papers
             ],
@@ -240,6 +243,9 @@ class IntakeForm(KeepsUploads, ServiceFormMixin, forms.Form):
         if data.get("limit_amount") is None and not data.get("limit_unit"):
             return None
         return DeskLimit(data.get("limit_amount"), data.get("limit_unit"), data["limit_reason"])
+
+
+ROW_PARTS = ("handed", "form", "count", "scan", "reused")
 
 
 def row_name(paper, part):

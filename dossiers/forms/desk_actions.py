@@ -13,7 +13,7 @@ from ..services import step_actions, transitions
 from ..services.attachments import Upload
 from ..services.errors import TransitionError
 from ..words import person
-from ..workflow import Action, StepAction
+from ..workflow import Action
 from .fields import ServiceFormMixin, UploadsField
 
 # Day/month/year as every Vietnamese form writes it, in either language.
@@ -276,7 +276,7 @@ class ApologizeForm(ReasonActionForm):
 
 
 class AssignForm(NoteActionForm):
-    action = StepAction.ASSIGN
+    action = Action.ASSIGN
     title = _("Assign the step")
     button = _("Assign")
     tone = "secondary"
@@ -297,7 +297,7 @@ class AssignForm(NoteActionForm):
 
 
 class CompleteStepForm(NoteActionForm):
-    action = StepAction.COMPLETE_STEP
+    action = Action.COMPLETE_STEP
     title = _("Finish my step")
     button = _("Finish the step")
     done = _("Step finished; dossier %(code)s is now with %(unit)s.")
@@ -307,7 +307,7 @@ class CompleteStepForm(NoteActionForm):
 
 
 class ApproveForm(NoteActionForm):
-    action = StepAction.APPROVE
+    action = Action.APPROVE
     title = _("Approve")
     button = _("Approve the result")
     done = _("Dossier %(code)s approved.")
@@ -317,7 +317,7 @@ class ApproveForm(NoteActionForm):
 
 
 class ReturnForReworkForm(ReasonActionForm):
-    action = StepAction.RETURN_FOR_REWORK
+    action = Action.RETURN_FOR_REWORK
     title = _("Return for rework")
     button = _("Return to the previous step")
     reason_label = _("What to rework and why")

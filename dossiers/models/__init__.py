@@ -18,12 +18,14 @@ from .dossier import (
 )
 from .held_uploads import HELD_UPLOAD_HOURS, HeldUpload, HeldUploadQuerySet
 from .messaging import Notification, NotificationKind, Reminder, ReminderKind
+from .privacy import DossierRead, ReadKind
 from .records import (
     Apology,
     Attachment,
     AttachmentKind,
     DossierEvent,
     Rating,
+    RatingChannel,
     Satisfaction,
     SupplementRequest,
 )
@@ -47,6 +49,7 @@ __all__ = [
     "DossierComponent",
     "DossierEvent",
     "DossierQuerySet",
+    "DossierRead",
     "DossierStep",
     "DossierStepQuerySet",
     "Flows",
@@ -57,6 +60,8 @@ __all__ = [
     "NotificationKind",
     "PaperForm",
     "Rating",
+    "RatingChannel",
+    "ReadKind",
     "Reminder",
     "ReminderKind",
     "RollupState",

@@ -13,6 +13,8 @@ from core.validators import NAME_MAX_LENGTH, validate_id_or_tax_code, validate_n
 from core.workdays import Verdict
 from procedures.models import LIMIT_UNIT_CHOICES, Channel, Procedure, ProcedureVersion
 
+from .fields import officer_field
+
 
 class Status(models.TextChoices):
     SUBMITTED = "submitted", _("Submitted, waiting for the desk's check")
@@ -108,6 +110,11 @@ class Dossier(models.Model):
     """One application (hồ sơ) filed online or at the desk."""
 
     code = models.CharField(_("dossier code"), max_length=60, unique=True)
+    # The code another system gave the dossier (the national portal's, for dossiers filed
+    # there): lookups find the dossier by either code.
+    external_code = models.CharField(
+        _("national dossier code"), max_length=60, blank=True, default=""
+    )
     procedure = models.ForeignKey(
         Procedure, verbose_name=_("procedure"), on_delete=models.PROTECT, related_name="dossiers"
     )
@@ -120,14 +127,7 @@ class Dossier(models.Model):
     handling_unit = models.ForeignKey(
         Unit, verbose_name=_("handling unit"), on_delete=models.PROTECT, related_name="+"
     )
-    handler = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("handling officer"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    handler = officer_field(_("handling officer"))
     applicant_user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("applicant account"),
@@ -182,6 +182,10 @@ class Dossier(models.Model):
     allowance = models.DurationField(_("working time allowed"), null=True, blank=True)
     step_index = models.PositiveSmallIntegerField(_("workflow step"), default=0)
     step_due_at = models.DateTimeField(_("step due at"), null=True, blank=True)
+    # Set when the retention period has passed and the personal data was pseudonymised.
+    personal_data_erased_at = models.DateTimeField(
+        _("personal data erased at"), null=True, blank=True
+    )
 
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -208,6 +212,13 @@ class Dossier(models.Model):
             # dossiers, soonest due first) into walking every finished dossier's due time.
             models.Index(fields=["due_at"], name="dossier_due_falls", condition=DUE_FALLS),
             models.Index(Coalesce("resolved_at", "closed_at"), name="dossier_left"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["external_code"],
+                condition=~Q(external_code=""),
+                name="dossier_external_code",
+            )
         ]
 
     def __str__(self):

@@ -77,12 +77,19 @@ class Reminder(models.Model):
     error = models.TextField(blank=True)
 
     class Meta:
+        # Digests have no dossier. Two partial keys rather than one with NULLS NOT
+        # DISTINCT, which SQLite (the demo's database) cannot enforce.
         constraints = [
             models.UniqueConstraint(
                 fields=["kind", "recipient", "dossier", "key"],
                 name="reminder_once",
-                nulls_distinct=False,
-            )
+                condition=Q(dossier__isnull=False),
+            ),
+            models.UniqueConstraint(
+                fields=["kind", "recipient", "key"],
+                name="reminder_once_without_dossier",
+                condition=Q(dossier__isnull=True),
+            ),
         ]
         indexes = [
             models.Index(fields=["id"], name="reminder_unsent", condition=Q(sent_at__isnull=True))

@@ -9,6 +9,7 @@ from core.models import Unit
 from procedures.models import RequiredDocument
 
 from .dossier import Dossier, Status
+from .fields import officer_field
 
 
 class DossierEvent(models.Model):
@@ -16,14 +17,7 @@ class DossierEvent(models.Model):
 
     dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="events")
     action = models.CharField(_("action"), max_length=30)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("by"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    actor = officer_field(_("by"))
     at = models.DateTimeField(_("at"))
     from_status = models.CharField(_("from status"), max_length=24, blank=True)
     to_status = models.CharField(_("to status"), max_length=24, choices=Status.choices)
@@ -135,11 +129,24 @@ class Satisfaction(models.TextChoices):
     DISSATISFIED = "dissatisfied", _("Dissatisfied")
 
 
+class RatingChannel(models.TextChoices):
+    ACCOUNT = "account", _("The applicant's account")
+    COUNTER_DEVICE = "counter_device", _("Rating device at the counter")
+
+
 class Rating(models.Model):
     dossier = models.OneToOneField(Dossier, on_delete=models.CASCADE, related_name="rating")
     level = models.CharField(_("satisfaction"), max_length=20, choices=Satisfaction.choices)
     comment = models.TextField(_("comment"), blank=True)
     rated_at = models.DateTimeField(_("rated at"))
+    channel = models.CharField(
+        _("rated through"),
+        max_length=20,
+        choices=RatingChannel.choices,
+        default=RatingChannel.ACCOUNT,
+    )
+    # The desk officer who handed the counter device to the applicant (never the rater).
+    device_opened_by = officer_field(_("device opened by"))
 
     class Meta:
         verbose_name = _("rating")

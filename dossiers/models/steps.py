@@ -11,6 +11,7 @@ from core.models import Unit
 from core.roles import Role
 
 from .dossier import VERDICT_CHOICES, Dossier
+from .fields import officer_field
 
 
 class DossierStepQuerySet(models.QuerySet):
@@ -36,28 +37,14 @@ class DossierStep(models.Model):
     )
     role = models.CharField(_("role"), max_length=30, blank=True)
     share = models.DecimalField(_("share of the time limit (%)"), max_digits=5, decimal_places=2)
-    handler = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("handling officer"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    handler = officer_field(_("handling officer"))
     started_at = models.DateTimeField(_("started at"), null=True, blank=True)
     due_at = models.DateTimeField(_("due at"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
     verdict = models.CharField(
         _("verdict"), max_length=10, choices=VERDICT_CHOICES, blank=True, default=""
     )
-    approved_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("approved by"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    approved_by = officer_field(_("approved by"))
     rework_count = models.PositiveSmallIntegerField(_("returned for rework"), default=0)
 
     objects = DossierStepQuerySet.as_manager()

@@ -16,6 +16,7 @@ from core.selectors import get_working_calendar
 from procedures.words import time_limit_words
 
 from ..models import VERDICT_CHOICES, Dossier, Status
+from ..public_trail import public_trail
 from ..words import action_label, person
 from ..workflow import Action
 from .agency import agency_of, issuer
@@ -184,7 +185,8 @@ class TrackingRow:
 
 
 def _tracking(dossier, request):
-    events = _events(dossier)
+    # The slip goes to the applicant with the receipt: it shows the public trail.
+    events = list(public_trail(dossier))
     if not events:
         raise FormNotApplicable(_("Nothing has happened to this dossier yet."))
     return {
@@ -199,8 +201,8 @@ def _tracking(dossier, request):
 
 
 def tracking_rows(dossier, events):
-    """One row per event. A step is judged when the dossier moves on from it; the
-    resolution carries the dossier's own verdict."""
+    """One row per event of the public trail. A step is judged when the dossier moves on
+    from it; the resolution carries the dossier's own verdict."""
     calendar = get_working_calendar()
     return [
         TrackingRow(
@@ -213,7 +215,7 @@ def tracking_rows(dossier, events):
             step_name=event.step_name,
             step_due_at=event.step_due_at,
             verdict=_row_verdict(calendar, dossier, events, index),
-            note=event.note,
+            note=event.public_note,
         )
         for index, event in enumerate(events)
     ]

@@ -39,6 +39,8 @@ from .counting import LATE, day_bounds, finished_in
 
 # At risk: running, not overdue yet, with less than this share of its allowance left.
 AT_RISK_SHARE = 0.2
+# How many at-risk dossiers a report lists (it gives their count too).
+AT_RISK_LENGTH = 20
 ID = BigIntegerField()
 ROW_RELATED = ("procedure", "receiving_unit", "handling_unit", "handler")
 
@@ -188,6 +190,14 @@ def with_holder_names(rows):
         row.held_unit = units.get(row.held_unit_id, ("", ""))[1]
         row.held_officer = officers.get(row.held_officer_id, ("", ""))[1]
     return rows
+
+
+def days_late(dossier, now, calendar):
+    """Working days from a late dossier's due time to its resolution, or to ``now`` while
+    it runs, to one decimal (never below 0: a dossier late for its supplements may have
+    finished before its due time)."""
+    late_by = workdays.working_time_between(calendar, dossier.due_at, dossier.resolved_at or now)
+    return max(round(late_by / calendar.hours_per_day, 1), 0.0)
 
 
 def at_risk(user, unit=None, now=None, share=AT_RISK_SHARE):

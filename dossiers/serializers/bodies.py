@@ -112,6 +112,11 @@ class ComponentSerializer(Serializer):
     form = serializers.ChoiceField(choices=PaperForm.choices, required=False, default="")
     count = serializers.IntegerField(min_value=1, max_value=100, required=False, default=None)
     handed_over = serializers.BooleanField(required=False, default=True)
+    reused = serializers.BooleanField(
+        required=False,
+        default=False,
+        help_text=_("Taken from data already held (counts as handed over, needs no scan)."),
+    )
 
 
 class CounterIntakeSerializer(DossierCreateSerializer):

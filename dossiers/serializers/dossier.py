@@ -23,8 +23,10 @@ from ..models import (
     Rating,
     SupplementRequest,
 )
+from ..public_trail import public_trail, sees_whole_trail
+from ..selectors import dossier_timeline
 from ..services.clock import remaining_working_time
-from ..words import describe_remaining
+from ..words import describe_remaining, person
 from ..workflow import ACTION_LABELS, NATIONAL_CODES, available_actions
 
 
@@ -284,12 +286,28 @@ class EventSerializer(ModelSerializer):
         return str(ACTION_LABELS.get(event.action, event.action))
 
     def get_actor(self, event) -> str | None:
-        if event.actor is None:
-            return None
-        return event.actor.get_full_name() or event.actor.username
+        return person(event.actor) or None
 
     def get_from_status_code(self, event) -> int | None:
         return national_code(event.from_status)
 
     def get_to_status_code(self, event) -> int | None:
         return national_code(event.to_status)
+
+
+class ApplicantEventSerializer(EventSerializer):
+    """An event of the public trail as the applicant reads it: the same shape, with no
+    officer and only the notes written to the applicant."""
+
+    note = serializers.CharField(source="public_note")
+
+    def get_actor(self, event) -> str | None:
+        return None
+
+
+def timeline_data(user, dossier):
+    """The dossier's timeline as ``user`` may read it: all of it for staff, the public
+    trail for the applicant."""
+    if sees_whole_trail(user):
+        return EventSerializer(dossier_timeline(dossier), many=True).data
+    return ApplicantEventSerializer(public_trail(dossier), many=True).data

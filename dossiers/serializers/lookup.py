@@ -1,12 +1,15 @@
 """The public lookup: a dossier found by its code and the applicant's phone, shown with
-no officer, no note and a masked name."""
+its public trail (no officer, only the notes written to the applicant) and a masked
+name."""
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from core.serializers import ModelSerializer, Serializer
 from core.validators import PHONE, NormalisedSerializerField
 
 from ..models import Dossier, DossierEvent
+from ..public_trail import public_trail
 from ..words import mask_name
 from ..workflow import ACTION_LABELS
 from .dossier import DossierProcedureSerializer, DossierUnitSerializer, national_code
@@ -18,16 +21,18 @@ class LookupQuerySerializer(Serializer):
 
 
 class PublicEventSerializer(ModelSerializer):
-    """What anyone holding the receipt may see of an event: no officer, no note."""
+    """What anyone holding the receipt may see of an event of the public trail: no
+    officer; the note only when it was written to the applicant."""
 
     action_label = serializers.SerializerMethodField()
     status = serializers.CharField(source="to_status")
     status_label = serializers.CharField(source="get_to_status_display")
     status_code = serializers.SerializerMethodField()
+    note = serializers.CharField(source="public_note")
 
     class Meta:
         model = DossierEvent
-        fields = ["action", "action_label", "at", "status", "status_label", "status_code"]
+        fields = ["action", "action_label", "at", "status", "status_label", "status_code", "note"]
 
     def get_action_label(self, event) -> str:
         return str(ACTION_LABELS.get(event.action, event.action))
@@ -42,7 +47,7 @@ class PublicDossierSerializer(ModelSerializer):
     procedure = DossierProcedureSerializer()
     receiving_unit = DossierUnitSerializer()
     applicant_name = serializers.SerializerMethodField()
-    events = PublicEventSerializer(many=True)
+    events = serializers.SerializerMethodField()
 
     class Meta:
         model = Dossier
@@ -67,3 +72,7 @@ class PublicDossierSerializer(ModelSerializer):
 
     def get_applicant_name(self, dossier) -> str:
         return mask_name(dossier.applicant_name)
+
+    @extend_schema_field(PublicEventSerializer(many=True))
+    def get_events(self, dossier):
+        return PublicEventSerializer(public_trail(dossier), many=True).data

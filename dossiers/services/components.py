@@ -1,6 +1,7 @@
 """The components of a dossier (DESIGN §3.9): one row per paper of its procedure — handed
-over or not, in which form, how many, its scan. The counter's checklist and online filing
-both write them here; a required paper not handed over refuses the intake."""
+over or not, in which form, how many, its scan, whether it was reused from earlier data.
+The counter's checklist and online filing both write them here; a required paper not
+handed over refuses the intake."""
 
 from dataclasses import dataclass
 from datetime import time
@@ -28,6 +29,13 @@ class ComponentEntry:
     form: str = ""  # a PaperForm value; "" for the document's usual form
     count: int | None = None  # None for the document's usual count
     scan: object = None  # the scanned file, checked by dossiers.uploads
+    reused: bool = False  # taken from data the administration already holds
+
+    @property
+    def received(self):
+        """A reused paper counts as handed over: the administration already holds it in
+        digitised form, so the applicant does not bring it again and nobody scans it."""
+        return self.handed_over or self.reused
 
 
 class ComponentsError(TransitionError):
@@ -80,7 +88,7 @@ def check_checklist(procedure, entries, uploaded=()):
         given[key] = entry
     for paper in papers:
         entry = given.get(paper.pk)
-        handed = entry.handed_over if entry else paper.pk in uploaded
+        handed = entry.received if entry else paper.pk in uploaded
         if paper.is_required and not handed:
             errors.setdefault(paper.pk, []).append(
                 _("“%(name)s” is required: the dossier cannot be received without it.")
@@ -117,11 +125,12 @@ def record_components(dossier, actor, entries=None, online=False):
                 case=paper.case,
                 required=paper.is_required,
                 order=order,
-                handed_over=entry.handed_over if entry else _implied(paper, scan, entries, online),
+                handed_over=entry.received if entry else _implied(paper, scan, entries, online),
                 form=(entry.form if entry else "") or default_form,
                 count=(entry.count if entry else None) or usual_count(paper),
                 scan=scan,
                 digitised=scan is not None,
+                reused=entry is not None and entry.reused,
             )
         )
     DossierComponent.objects.bulk_create(rows)

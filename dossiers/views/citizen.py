@@ -19,7 +19,6 @@ from procedures.models import Channel, Procedure
 from procedures.views import paginate
 from procedures.words import time_limit_words
 
-from .. import selectors
 from ..forms.citizen import (
     FilingForm,
     LookupForm,
@@ -30,6 +29,7 @@ from ..forms.citizen import (
     receiving_units,
 )
 from ..models import Attachment, Dossier, Rating
+from ..public_trail import public_trail
 from ..services import intake, transitions
 from ..services.errors import TransitionError
 from ..words import action_label, mask_name
@@ -153,8 +153,8 @@ def my_dossiers(request):
 
 
 def timeline(dossier):
-    """[(event, label)] in order; the page decides how much of each event to show."""
-    return [(event, action_label(event.action)) for event in selectors.dossier_timeline(dossier)]
+    """[(event, label)] of what the applicant may see (``public_trail``), in order."""
+    return [(event, action_label(event.action)) for event in public_trail(dossier)]
 
 
 # The citizen's answers on the dossier page, by the workflow action that allows them.

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
@@ -27,7 +28,7 @@ from ..forms.desk import DeskListForm, IntakeForm, procedure_label
 from ..forms.desk_actions import ACTION_FORMS, QUEUE_ACTIONS
 from ..models import Status
 from ..words import remaining_words
-from ..workflow import available_actions, available_step_actions, refusal_reason
+from ..workflow import available_actions, refusal_reason
 from .files import attachment_response
 
 PAGE_SIZE = 25
@@ -147,23 +148,25 @@ def _step_row(step):
     return {"step": step, "dossier": step.dossier, "left": words, "late": late}
 
 
+def _work_page(request, name, items):
+    """The list's page: the one asked for when ``?list=`` names this list, else the first,
+    so paging one list leaves the others where they start."""
+    if request.GET.get("list") == name:
+        return paginate(request, items, WORK_LIST_ROWS)
+    return Paginator(items, WORK_LIST_ROWS).page(1), ""
+
+
 @desk_staff_required
 def work_lists(request):
     """The specialist's and the unit leader's lists of steps, and the dossiers at risk."""
     now = timezone.now()
-    lists = [
-        {
-            "name": name,
-            "title": title,
-            "rows": [
-                _step_row(step)
-                for step in selectors.with_time_left(select(request.user)[:WORK_LIST_ROWS], now)
-            ],
-        }
-        for name, select, title in WORK_LISTS
-    ]
-    risky = selectors.at_risk(request.user, now)[:WORK_LIST_ROWS]
-    context = {"lists": lists, "at_risk": risky}
+    lists = []
+    for name, select, title in WORK_LISTS:
+        page, notice = _work_page(request, name, select(request.user))
+        rows = [_step_row(step) for step in selectors.with_time_left(page.object_list, now)]
+        lists.append({"name": name, "title": title, "page": page, "notice": notice, "rows": rows})
+    risky, risky_notice = _work_page(request, "at-risk", selectors.at_risk(request.user, now))
+    context = {"lists": lists, "at_risk": risky, "at_risk_notice": risky_notice}
     return render(request, "dossiers/desk/work_lists.html", context)
 
 
@@ -236,10 +239,7 @@ def _next_url(request):
 def _render_dossier(request, dossier, bound=None):
     forms = [
         bound if bound and bound.action == action else ACTION_FORMS[action](dossier)
-        for action in [
-            *available_actions(dossier, request.user),
-            *available_step_actions(dossier, request.user),
-        ]
+        for action in available_actions(dossier, request.user)
         if action in ACTION_FORMS
     ]
     supplements = list(dossier.supplements.all())
@@ -251,6 +251,8 @@ def _render_dossier(request, dossier, bound=None):
         "supplements": supplements,
         "apologies": apologies,
         "action_forms": forms,
+        "steps": [_step_row(step) for step in selectors.dossier_steps(dossier)],
+        "components": selectors.dossier_components(dossier),
         "print_links": print_links(dossier, bool(supplements), bool(apologies)),
         "receipt_pdf": RECEIPT_PDF_PATH.format(code=quote(dossier.code)),
     }

@@ -25,10 +25,15 @@ _CONDITION_OPENINGS = ("truong hop", "(truong hop", "doi voi truong hop", "neu "
 _CONDITION_MARKS = ("neu co", "trong truong hop", "doi voi truong hop")
 
 
+def is_note_heading(case):
+    """Whether a case heading ("Lưu ý", "Chú ý") announces guidance notes."""
+    return fold(case or "").startswith(_NOTE_CASES)
+
+
 def document_kind(case, name, originals, copies):
     """The DocumentKind value of one line of a record."""
-    folded_case, folded = fold(case or "").strip(), fold(name or "").strip()
-    if folded_case.startswith(_NOTE_CASES) or folded.startswith(_NOTE_CASES):
+    folded = fold(name or "").strip()
+    if is_note_heading(case) or folded.startswith(_NOTE_CASES):
         return DocumentKind.NOTE.value
     if (
         not originals

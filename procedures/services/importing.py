@@ -162,10 +162,10 @@ class _Plan:
             return "unchanged"
         for name in changed:
             setattr(procedure, name, values[name])
-        procedure.search_text = procedure.build_search_text()
+        procedure.fill_search_columns()
         procedure.updated_at = now
         self.changed.append(procedure)
-        self.changed_fields.update(changed, ["search_text", "updated_at"])
+        self.changed_fields.update(changed, ["search_text", "search_name", "updated_at"])
         if documents_changed:
             self.document_updates.append((procedure, data.documents))
         return "updated"
@@ -178,7 +178,7 @@ class _Plan:
         # A new record listing no channel states no time limit either.
         values.setdefault("time_limit_stated", False)
         procedure = Procedure(code=data.code, **values)
-        procedure.search_text = procedure.build_search_text()
+        procedure.fill_search_columns()
         self.new.append(procedure)
         if data.documents:
             self.document_updates.append((procedure, data.documents))

@@ -118,7 +118,7 @@ class ScorecardAdmin(admin.ModelAdmin):
         "export_json",
         "export_csv",
     )
-    STATE_FIELDS = ("state", "published_at", "published_by")
+    STATE_FIELDS = ("state", "published_at", "published_by", "early_publication_reason")
 
     def get_queryset(self, request):
         return super().get_queryset(request).visible_to(request.user)

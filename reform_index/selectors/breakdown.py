@@ -11,7 +11,15 @@ from .. import metrics
 from ..models import Assessment, Metric, Scorecard
 from ..roles import assessed_unit_id, sees_everything
 from .results import compute_results
-from .tree import RecordLink, RecordList, scorecard_tree, sum_or_none, walk
+from .tree import (
+    AppraisalProgress,
+    RecordLink,
+    RecordList,
+    appraisal_progress,
+    scorecard_tree,
+    sum_or_none,
+    walk,
+)
 
 DOSSIER, PROCEDURE, INSPECTION = "dossier", "procedure", "inspection"
 PUBLIC_RECORD_KINDS = frozenset({PROCEDURE, INSPECTION})
@@ -32,7 +40,9 @@ class Breakdown:
     """One unit's scorecard, explained. ``areas`` is the tree (TreeNode) with its points;
     ``points`` the sum of final leaf points out of ``max_points``; ``self_points`` the
     self-assessed sum; ``total`` (out of 100, a percentage when the scorecard has no
-    survey), ``rank`` and ``grade`` are frozen once published, provisional before."""
+    survey), ``rank`` and ``grade`` are frozen once published, provisional before (the
+    self-assessed points standing in for those not appraised yet, as ``appraisal``
+    counts)."""
 
     assessment: Assessment
     scorecard: Scorecard
@@ -47,6 +57,7 @@ class Breakdown:
     grade: str
     provisional: bool
     is_percentage: bool
+    appraisal: AppraisalProgress
 
 
 def assessment_breakdown(assessment, record_kinds=frozenset(), record_limit=RECORD_LIMIT):
@@ -79,6 +90,7 @@ def assessment_breakdown(assessment, record_kinds=frozenset(), record_limit=RECO
         grade=grade,
         provisional=not scorecard.is_frozen,
         is_percentage=not scorecard.survey_points,
+        appraisal=appraisal_progress(areas),
     )
 
 

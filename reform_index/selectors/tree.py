@@ -194,6 +194,40 @@ def sum_or_none(values):
     return sum(present, Decimal(0)) if present else None
 
 
+@dataclass(frozen=True)
+class AppraisalProgress:
+    """How far the appraisal of a tree's manual leaves is: ``appraised`` of ``criteria``
+    have appraised points, ``points`` in all; ``pending`` have none yet, of which
+    ``acceptable`` have self-assessed points that could be accepted."""
+
+    criteria: int
+    appraised: int
+    points: Decimal
+    pending: int
+    acceptable: int
+
+
+def appraisal_progress(nodes):
+    """The AppraisalProgress of the manual leaves under ``nodes`` (scored trees only)."""
+    scores = [
+        node.score
+        for node in walk(nodes)
+        if node.is_leaf and not node.is_automatic and node.score is not None
+    ]
+    appraised = [score.appraised_points for score in scores if score.appraised_points is not None]
+    return AppraisalProgress(
+        criteria=len(scores),
+        appraised=len(appraised),
+        points=sum(appraised, Decimal(0)),
+        pending=len(scores) - len(appraised),
+        acceptable=sum(
+            1
+            for score in scores
+            if score.appraised_points is None and score.self_points is not None
+        ),
+    )
+
+
 def walk(nodes):
     """Every node of a tree, depth first."""
     for node in nodes:

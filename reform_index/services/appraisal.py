@@ -1,14 +1,17 @@
-"""The appraisal: the index officer sets the appraised points and the survey score, then
-closes each unit's assessment."""
+"""The appraisal: the index officer sets the appraised points (or accepts the unit's own,
+per criterion, per area or for the whole sheet) and the survey score, then closes each
+unit's assessment."""
 
 from decimal import Decimal
 
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .. import rules
-from ..models import AssessmentState, ScorecardState
+from ..models import AssessmentState, CriterionKind, ScorecardState
+from ..selectors.tree import scorecard_tree, walk
 from .access import (
     Refused,
     can_manage,
@@ -53,7 +56,11 @@ def appraise_assessment(assessment, actor, now=None):
     assessment = locked_assessment(assessment)
     _require_appraisal_open(assessment)
     errors = {}
-    missing = missing_points(assessment, "appraised_points")
+    missing = missing_points(
+        assessment,
+        "appraised_points",
+        _("Enter the appraised points of this criterion, or accept the self-assessed score."),
+    )
     if missing:
         errors["scores"] = missing
     if assessment.scorecard.survey_points and assessment.survey_score is None:
@@ -66,6 +73,39 @@ def appraise_assessment(assessment, actor, now=None):
     assessment.appraised_at = now
     assessment.save(update_fields=["state", "appraised_at"])
     return assessment
+
+
+@transaction.atomic
+def accept_self_scores(assessment, actor, criterion=None):
+    """Take the unit's own points as the appraised points of the manual leaves under the
+    ``criterion`` code (a leaf, a group or an area; the whole sheet when None). A leaf an
+    appraiser has already scored keeps its points. Returns how many leaves were accepted;
+    Refused when none could be."""
+    require(can_manage(actor), _("Only reform index officers can appraise."))
+    assessment = locked_assessment(assessment)
+    _require_appraisal_open(assessment)
+    field = "scores" if criterion is None else "criterion"
+    scores = assessment.scores.filter(criterion__kind=CriterionKind.MANUAL)
+    if criterion is not None:
+        scores = scores.filter(criterion_id__in=_leaf_ids_under(assessment.scorecard, criterion))
+    pending = scores.filter(appraised_points__isnull=True)
+    accepted = pending.filter(self_points__isnull=False).update(appraised_points=F("self_points"))
+    if not accepted:
+        raise Refused(_nothing_to_accept(pending.exists()), field=field)
+    return accepted
+
+
+def _leaf_ids_under(scorecard, code):
+    node = next((node for node in walk(scorecard_tree(scorecard)) if node.code == code), None)
+    if node is None:
+        raise Refused(_("No criterion of this scorecard has this code."), field="criterion")
+    return [leaf.id for leaf in walk([node]) if leaf.is_leaf]
+
+
+def _nothing_to_accept(unscored_left):
+    if unscored_left:
+        return _("The unit gave no points of its own here: enter the appraised points instead.")
+    return _("Everything here is already appraised; the points entered were kept.")
 
 
 def _require_appraisal_open(assessment):

@@ -106,9 +106,10 @@ def save_scores(scores, entries, allowed):
         Score.objects.bulk_update(scores, changed)
 
 
-def missing_points(assessment, field):
+def missing_points(assessment, field, message=None):
     """{code: {field: [message]}} of the manual leaves still without ``field``."""
     codes = assessment.scores.filter(
         criterion__kind=CriterionKind.MANUAL, **{f"{field}__isnull": True}
     ).values_list("criterion__code", flat=True)
-    return {code: {field: [_("Enter the points of this criterion.")]} for code in codes}
+    message = message or _("Enter the points of this criterion.")
+    return {code: {field: [message]} for code in codes}

@@ -6,12 +6,13 @@ year.
 - the unit's own leader fills its self-assessment (``services.self_assessment``);
 - ``open_appraisal`` computes the automatic criteria; the index officer appraises each
   assessment (``services.appraisal``);
-- ``publish`` (leader) computes the automatic criteria a last time and freezes every
-  unit's total, rank and grade. After that nothing changes, whatever happens to the
-  dossiers: every service refuses to touch a published scorecard.
+- ``publish`` (leader; before the period ends only with a reason, which is recorded)
+  computes the automatic criteria a last time and freezes every unit's total, rank and
+  grade. After that nothing changes, whatever happens to the dossiers: every service
+  refuses to touch a published scorecard.
 """
 
-from datetime import date
+from datetime import date, timedelta
 
 from django.db import transaction
 from django.utils import timezone
@@ -33,6 +34,8 @@ from .access import (
 )
 from .computing import compute_automatic
 from .criteria_tree import replace_criteria, scorecard_nodes, scorecard_problems
+
+MAX_REASON_LENGTH = 1000
 
 
 @transaction.atomic
@@ -67,24 +70,19 @@ def open_appraisal(scorecard, actor, now=None):
 
 
 @transaction.atomic
-def publish(scorecard, actor, now=None):
+def publish(scorecard, actor, now=None, early_reason=""):
     """Appraisal → published: compute the automatic criteria a last time, then freeze each
-    unit's total, rank and grade. Returns the number of assessments published."""
+    unit's total, rank and grade. Before the period ends only with ``early_reason``, which
+    is recorded. Returns the number of assessments published."""
     require(can_publish(actor), _("Only leaders can publish the reform index."))
     scorecard = locked_scorecard(scorecard)
     require_state(
         scorecard, ScorecardState.APPRAISAL, _("Only a scorecard under appraisal can be published.")
     )
-    waiting = list(
-        scorecard.assessments.exclude(state=AssessmentState.APPRAISED)
-        .order_by("unit__code")
-        .values_list("unit__name", flat=True)
-    )
-    if waiting:
-        raise Refused(
-            _("Not appraised yet: %(units)s.") % {"units": ", ".join(waiting)}, field="assessments"
-        )
     now = now or timezone.now()
+    errors = _publication_problems(scorecard, now, early_reason)
+    if errors:
+        raise Refused(errors=errors)
     compute_automatic(scorecard, now=now)
     assessments = list(scorecard.assessments.all())
     results = compute_results(scorecard)
@@ -98,8 +96,47 @@ def publish(scorecard, actor, now=None):
     Assessment.objects.bulk_update(assessments, ["total", "rank", "grade"])
     scorecard.state = ScorecardState.PUBLISHED
     scorecard.published_at, scorecard.published_by = now, actor
-    scorecard.save(update_fields=["state", "published_at", "published_by"])
+    scorecard.early_publication_reason = (
+        "" if scorecard.period_has_ended(now) else early_reason.strip()
+    )
+    scorecard.save(
+        update_fields=["state", "published_at", "published_by", "early_publication_reason"]
+    )
     return len(assessments)
+
+
+def _publication_problems(scorecard, now, early_reason):
+    errors = {}
+    waiting = list(
+        scorecard.assessments.exclude(state=AssessmentState.APPRAISED)
+        .order_by("unit__code")
+        .values_list("unit__name", flat=True)
+    )
+    if waiting:
+        errors["assessments"] = [_("Not appraised yet: %(units)s.") % {"units": ", ".join(waiting)}]
+    problem = _early_reason_problem(scorecard, now, early_reason)
+    if problem:
+        errors["early_reason"] = [problem]
+    return errors
+
+
+def _early_reason_problem(scorecard, now, reason):
+    """Publishing before the period ends needs the leader's reason (the period's data are
+    not all in yet); after it, the reason is not asked for."""
+    if scorecard.period_has_ended(now):
+        return None
+    if not isinstance(reason, str) or not reason.strip():
+        return _(
+            "The %(year)s period ends on %(end)s: the index can be published from %(first)s, "
+            "or earlier only if you give the reason for publishing early."
+        ) % {
+            "year": scorecard.year,
+            "end": f"{scorecard.period_end:%d/%m/%Y}",
+            "first": f"{scorecard.period_end + timedelta(days=1):%d/%m/%Y}",
+        }
+    if len(reason.strip()) > MAX_REASON_LENGTH:
+        return _("Keep the reason under %(n)s characters.") % {"n": MAX_REASON_LENGTH}
+    return None
 
 
 def create_assessments(scorecard, units=None):

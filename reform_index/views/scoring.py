@@ -14,9 +14,9 @@ from ..forms import AppraisalScoreForm, SelfScoreForm, SurveyForm, show_refusal
 from ..models import AssessmentState, Evidence, ScorecardState
 from ..roles import sees_everything
 from ..selectors.breakdown import assessment_breakdown, record_kinds_for
-from ..selectors.tree import walk
+from ..selectors.tree import appraisal_progress, walk
 from ..services.access import NotAllowed, Refused, can_manage, can_self_assess
-from ..services.appraisal import appraise_assessment, save_appraisal
+from ..services.appraisal import accept_self_scores, appraise_assessment, save_appraisal
 from ..services.computing import compute_assessment
 from ..services.self_assessment import (
     add_evidence,
@@ -123,12 +123,15 @@ class ScoreSheet:
     def save(self):
         self.save_entries({form.node.code: form.entry() for form in self.forms})
         self.entries_saved = True
+        messages.success(self.request, self.after_save())
+        return redirect(self.request.path)
+
+    def after_save(self):
+        """Finish the sheet when asked; the message to show."""
         if self.finish_field in self.request.POST:
             self.finish()
-            messages.success(self.request, self.finished_message)
-        else:
-            messages.success(self.request, self.saved_message)
-        return redirect(self.request.path)
+            return self.finished_message
+        return self.saved_message
 
 
 class SelfAssessmentSheet(ScoreSheet):
@@ -159,14 +162,37 @@ class SelfAssessmentSheet(ScoreSheet):
 
 
 class AppraisalSheet(ScoreSheet):
+    """The appraisal; its "accept" buttons (a criterion, group or area code) and "accept
+    all" save what was typed first, then accept the unit's own points where none is."""
+
     form_class = AppraisalScoreForm
     template = "reform_index/index/appraisal.html"
     finish_field = "appraise"
     saved_message = gettext_lazy("The appraisal has been saved.")
     finished_message = gettext_lazy("The unit's appraisal is complete.")
-    saved_not_finished = gettext_lazy(
-        "Your entries are saved, but the appraisal could not be marked complete."
-    )
+
+    @property
+    def saved_not_finished(self):
+        if self.accepting():
+            return _("Your entries are saved, but no self-assessed score could be accepted.")
+        return _("Your entries are saved, but the appraisal could not be marked complete.")
+
+    def accepting(self):
+        return "accept" in self.request.POST or "accept_all" in self.request.POST
+
+    def after_save(self):
+        if not self.accepting():
+            return super().after_save()
+        code = None if "accept_all" in self.request.POST else self.request.POST["accept"]
+        accepted = accept_self_scores(self.assessment, self.user, code)
+        return _("Self-assessed scores accepted for %(n)s criteria.") % {"n": accepted}
+
+    def context(self):
+        context = super().context()
+        context["rows"] = [
+            (node, form, appraisal_progress([node]).acceptable) for node, form in context["rows"]
+        ]
+        return context
 
     def read(self):
         kinds = record_kinds_for(self.user, self.assessment)

@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
@@ -54,6 +55,8 @@ class ScorecardAction:
     label: str
     explanation: str
     done: str
+    # The POST field passed to the service as ``early_reason`` (publishing early).
+    takes_reason: bool = False
 
 
 SCORECARD_ACTIONS = {
@@ -105,6 +108,7 @@ SCORECARD_ACTIONS = {
                 "undone."
             ),
             gettext_lazy("The reform index of %(year)s is published."),
+            takes_reason=True,
         ),
     )
 }
@@ -127,6 +131,7 @@ class WorkItem:
     assessments: list
     progress: list
     refusal: list
+    period_ended: bool
 
 
 def work_items(user, refused=None):
@@ -146,9 +151,9 @@ def work_items(user, refused=None):
         counts = dict(scorecard.assessments.values_list("state").annotate(n=Count("pk")).order_by())
         progress = [(label, counts.get(value, 0)) for value, label in AssessmentState.choices]
         refusal = refused[1] if refused and refused[0] == scorecard.year else []
-        items.append(
-            WorkItem(scorecard, offered_actions(scorecard, user), assessments, progress, refusal)
-        )
+        actions = offered_actions(scorecard, user)
+        ended = scorecard.period_has_ended(timezone.now())
+        items.append(WorkItem(scorecard, actions, assessments, progress, refusal, ended))
     return items
 
 
@@ -177,8 +182,9 @@ def scorecard_action(request, year, action):
     if step is None:
         raise Http404
     scorecard = get_object_or_404(Scorecard.objects.visible_to(request.user), year=year)
+    options = {"early_reason": request.POST.get("early_reason", "")} if step.takes_reason else {}
     try:
-        step.service(scorecard, request.user)
+        step.service(scorecard, request.user, **options)
     except Refused as refusal:
         status = 403 if isinstance(refusal, NotAllowed) else 400
         loose = show_refusal(refusal, [])

@@ -87,9 +87,9 @@ REFUSALS = (
         "a filter names a unit, field or procedure code that does not exist",
         names_a_code,
     ),
-    Refusal("GET /api/v1/reports/on-time/", 400, "`from` after `to`, or a period over ten years"),
+    Refusal("GET /api/v1/reports/*", 400, "`from` after `to`, or a period over ten years"),
     Refusal(
-        "GET /api/v1/reports/on-time/",
+        "GET /api/v1/reports/*",
         403,
         "reports are for leaders, unit leaders and reform index officers",
         not_a_superuser,

@@ -5,7 +5,12 @@ from types import SimpleNamespace
 from playwright.sync_api import expect
 
 from reform_index.services import lifecycle
-from tests.reform_index.conftest import appraise_all, build_tree, self_assess_all
+from tests.reform_index.conftest import (
+    AFTER_THE_PERIOD,
+    appraise_all,
+    build_tree,
+    self_assess_all,
+)
 from tests.reform_index.factories import ScorecardFactory
 from tests.world import PASSWORD, add_citizen_dossiers, build_world
 
@@ -36,7 +41,7 @@ def publish_index():
     self_assess_all(scorecard, people)
     lifecycle.open_appraisal(scorecard, people.index_officer)
     appraise_all(scorecard, people, POINTS)
-    lifecycle.publish(scorecard, people.leader)
+    lifecycle.publish(scorecard, people.leader, now=AFTER_THE_PERIOD)
     return world.wards
 
 

@@ -21,7 +21,8 @@ PAGE, CSV, XLSX = "/dashboard/late/", "/dashboard/late.csv", "/dashboard/late.xl
 PERIOD = {"from": "2026-09-01", "to": "2026-11-23"}
 
 
-def _held_by(dossier, unit, actor, step="Thẩm định"):
+def held_by(dossier, unit, actor, step="Thẩm định"):
+    """Log that ``unit`` (``actor``) took ``dossier`` over at ``step`` before its time ran out."""
     DossierEvent.objects.create(
         dossier=dossier,
         action=Action.TRANSFER,
@@ -38,7 +39,7 @@ def _held_by(dossier, unit, actor, step="Thẩm định"):
 def _late_dossiers(world, count, applicant="Nguyễn Văn An"):
     for n in range(count):
         overdue = DossierFactory(overdue=True, receiving_unit=world.town, applicant_name=applicant)
-        _held_by(overdue, world.justice, world.specialist)
+        held_by(overdue, world.justice, world.specialist)
         DossierFactory(
             resolved=True,
             verdict=Verdict.LATE,

@@ -306,13 +306,13 @@ class TestDetail:
 class TestEvents:
     def test_timeline(self, login, make, world):
         dossier = make("in_progress")
-        response = login(world.citizen).get(f"{URL}{dossier.code}/events/")
+        response = login(world.desk_officer).get(f"{URL}{dossier.code}/events/")
         assert response.status_code == 200
         intake_event, transfer = response.json()
         assert intake_event["action"] == "intake"
         assert (intake_event["from_status"], intake_event["from_status_code"]) == ("", None)
         assert (intake_event["to_status"], intake_event["to_status_code"]) == ("received", 2)
-        assert intake_event["actor"] == "An Nguyễn Văn"
+        assert intake_event["actor"] == "Nguyễn Văn An"
         assert transfer["action"] == "transfer"
         assert (transfer["from_status_code"], transfer["to_status_code"]) == (2, 4)
         assert transfer["from_unit"] == {"code": "H26.45", "name": "Thị xã Sơn Tây"}

@@ -71,7 +71,7 @@ def test_transfer_to_a_named_officer(login, make, world):
     response = act(login(world.desk_officer), dossier, "transfer", body, format="json")
     assert response.status_code == 200
     assert response.json()["handling_unit"]["code"] == "H26.45.TP"
-    assert response.json()["handler"] == {"username": "spec", "name": "An Nguyễn Văn"}
+    assert response.json()["handler"] == {"username": "spec", "name": "Nguyễn Văn An"}
 
 
 def test_supplement_with_files_resumes_handling(login, make, world):

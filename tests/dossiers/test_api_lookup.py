@@ -35,15 +35,18 @@ def test_code_and_phone_open_the_public_timeline(api_client, make, world):
         "status",
         "status_label",
         "status_code",
+        "note",
     }
 
 
 def test_nothing_private_is_shown(api_client, make, world):
     dossier = make("received")
-    text = look_up(api_client, dossier.code, "0912345678").content.decode()
+    response = look_up(api_client, dossier.code, "0912345678")
+    text = response.content.decode()
     for private in ("Nguyễn Văn An", "001090000001", "an@example.vn", "Phường Lê Lợi", "desk"):
         assert private not in text
-    assert "actor" not in text and "note" not in text
+    assert "actor" not in text
+    assert [event["note"] for event in response.json()["events"]] == [""]
 
 
 @pytest.mark.parametrize("phone", ["+84 912 345 678", "0912.345.678", "84912345678"])

@@ -128,6 +128,20 @@ class TestCounterChecklist:
         assert list(errors) == [f"doc_{certificate.pk}_handed"]
         assert "“Giấy chứng sinh” là giấy tờ bắt buộc" in errors[f"doc_{certificate.pk}_handed"][0]
 
+    def test_a_reused_paper_is_recorded_and_needs_neither_paper_nor_scan(
+        self, client, world, clock, papers
+    ):
+        form, certificate = papers
+        body = page_body(world, {form.pk: (True, "original", 1)})
+        client.force_login(world.desk_officer)
+        page = client.post(URL, {"procedure": "1.001193"}).content.decode()
+        assert f'name="doc_{certificate.pk}_reused"' in page and "Dùng lại dữ liệu đã có" in page
+        response = client.post(URL, {**body, f"doc_{certificate.pk}_reused": "on"})
+        assert response.status_code == 302
+        stored = DossierComponent.objects.get(document=certificate)
+        assert (stored.reused, stored.handed_over, stored.scan) == (True, True, None)
+        assert not DossierComponent.objects.get(document=form).reused
+
     def test_a_bad_count_or_scan_is_shown_on_its_row(self, client, world, clock, papers):
         form, certificate = papers
         exe = SimpleUploadedFile("scan.pdf", b"MZ\x90\x00" * 20, content_type="application/pdf")
@@ -158,6 +172,23 @@ class TestApi:
         stored = DossierComponent.objects.get(document=certificate)
         assert (stored.handed_over, stored.form, stored.count) == (True, "copy", 3)
         assert not DossierComponent.objects.get(document__name=CONDITION).handed_over
+
+    def test_a_reused_paper_is_recorded(self, api_client, world, clock, papers):
+        form, certificate = papers
+        api_client.force_authenticate(world.desk_officer)
+        components = [
+            {"document": form.pk},
+            {"document": certificate.pk, "handed_over": False, "reused": True},
+        ]
+        response = api_client.post(self.API, self.body(components=components), format="json")
+        assert response.status_code == 201, response.json()
+        stored = DossierComponent.objects.get(document=certificate)
+        assert (stored.reused, stored.handed_over) == (True, True)
+        assert not DossierComponent.objects.get(document=form).reused
+        bad = [{"document": form.pk, "reused": "maybe"}, {"document": certificate.pk}]
+        response = api_client.post(self.API, self.body(components=bad), format="json")
+        assert response.status_code == 400
+        assert "reused" in str(response.json()["components"]), response.json()
 
     def test_a_missing_required_paper_is_refused_per_document(
         self, api_client, world, clock, papers

@@ -42,3 +42,13 @@ def test_production_keeps_database_connections_unless_told_otherwise(environment
     result = manage_with_production_settings("shell", "-c", show, **environment)
     assert result.returncode == 0, result.stderr
     assert result.stdout.splitlines()[-1] == seconds
+
+
+def test_production_sends_the_language_cookie_over_https_only():
+    show = (
+        "from django.conf import settings as s; "
+        "print(s.LANGUAGE_COOKIE_SECURE, s.LANGUAGE_COOKIE_SAMESITE, s.LANGUAGE_COOKIE_HTTPONLY)"
+    )
+    result = manage_with_production_settings("shell", "-c", show)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[-1] == "True Lax True"

@@ -7,7 +7,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 
-from procedures.models import Level, OnlineLevel, Procedure
+from procedures.models import DocumentKind, Level, OnlineLevel, Procedure
 from procedures.services.publishing import set_published
 from tests.factories import UnitFactory
 from tests.procedures.factories import FieldFactory, ProcedureFactory, RequiredDocumentFactory
@@ -311,6 +311,66 @@ def test_required_documents_are_grouped_by_case_with_form_links(client, permit):
     assert 'href="/procedures/1.012753.H19/forms/4321/" download' in text
     assert "javascript:" not in text
     assert "Nếu có" in text
+
+
+@pytest.fixture
+def birth_documents(catalogue):
+    birth = catalogue["birth"]
+    birth.legal_basis = [
+        {"number": "123/2015/NĐ-CP", "title": "Nghị định quy định chi tiết Luật Hộ tịch"},
+        {"number": "60/2014/QH13", "title": ""},
+    ]
+    birth.save()
+    papers = "Giấy tờ phải nộp"
+    for name, kind, required in [
+        ("Tờ khai đăng ký khai sinh", DocumentKind.DOCUMENT, True),
+        ("Biên bản trẻ bị bỏ rơi, trong trường hợp trẻ bị bỏ rơi", DocumentKind.CONDITION, False),
+        ("Người tiếp nhận kiểm tra giấy tờ xuất trình.", DocumentKind.NOTE, False),
+    ]:
+        RequiredDocumentFactory(
+            procedure=birth, case=papers, name=name, kind=kind, is_required=required
+        )
+    RequiredDocumentFactory(
+        procedure=birth, case="Lưu ý", name="Cá nhân được chọn nơi đăng ký.", kind=DocumentKind.NOTE
+    )
+    return birth
+
+
+def _document_list(text, case):
+    """The HTML of one case's group, from its heading to the next one."""
+    start = text.index(f">{case}</h3>")
+    end = text.find('<h3 class="case-title">', start)
+    return text[start : end if end > 0 else text.index("</section>", start)]
+
+
+@pytest.mark.parametrize("url", ["/procedures/1.001193/", "/kiosk/procedures/1.001193/"])
+def test_documents_say_which_are_required_and_keep_notes_apart(client, birth_documents, url):
+    group = _document_list(client.get(url).text, "Giấy tờ phải nộp")
+    numbered, _, notes = group.partition('class="document-notes"')
+    assert "Tờ khai đăng ký khai sinh" in numbered
+    required = numbered[numbered.index("Tờ khai") : numbered.index("Biên bản")]
+    assert "Bắt buộc" in required and "Nếu có" not in required
+    condition = numbered[numbered.index("Biên bản") :]
+    assert "Nếu có" in condition and "Bắt buộc" not in condition
+    # The note is no document: outside the numbered list, under its own "Lưu ý".
+    assert "Người tiếp nhận" not in numbered
+    assert "Người tiếp nhận kiểm tra" in notes and ">Lưu ý</p>" in notes
+    assert numbered.count("<li") == 2
+
+
+def test_a_notes_case_is_not_a_numbered_list_nor_titled_twice(client, birth_documents):
+    group = _document_list(client.get("/procedures/1.001193/").text, "Lưu ý")
+    assert "Cá nhân được chọn nơi đăng ký." in group
+    assert "document-list" not in group and "Bắt buộc" not in group
+    assert ">Lưu ý</p>" not in group
+
+
+def test_the_legal_basis_lists_number_and_title(client, birth_documents):
+    text = client.get("/procedures/1.001193/").text
+    legal = text[text.index(">Căn cứ pháp lý</h2>") :]
+    legal = legal[: legal.index("</section>")]
+    assert "<strong>123/2015/NĐ-CP</strong> — Nghị định quy định chi tiết Luật Hộ tịch" in legal
+    assert "<strong>60/2014/QH13</strong></li>" in legal
 
 
 def test_form_file_downloads_as_an_attachment(client, permit):

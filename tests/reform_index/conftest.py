@@ -11,6 +11,7 @@ scale to 100), its wards' assessments, and dossiers to count the metrics against
 from datetime import date, datetime, time
 
 import pytest
+import time_machine
 
 from core.workdays import TZ
 from dossiers.models import Status
@@ -21,6 +22,8 @@ from tests.procedures.factories import ProcedureFactory
 from tests.reform_index.factories import CriterionFactory, ScorecardFactory
 
 YEAR = 2026
+# A moment after the 2026 period: publication then needs no reason.
+AFTER_THE_PERIOD = datetime(YEAR + 1, 1, 5, 9, 0, tzinfo=TZ)
 
 
 def build_tree(scorecard):
@@ -43,6 +46,13 @@ def build_tree(scorecard):
         rule_params={"bands": [{"max": 0, "points": 5}, {"max": 2, "points": 2.5}]},
     )
     return scorecard
+
+
+@pytest.fixture
+def period_over():
+    """Time stands at AFTER_THE_PERIOD, so that the 2026 index may be published."""
+    with time_machine.travel(AFTER_THE_PERIOD, tick=False) as traveller:
+        yield traveller
 
 
 @pytest.fixture

@@ -84,6 +84,7 @@ class TestPages:
 
 
 class TestActions:
+    @pytest.mark.usefixtures("period_over")
     def test_open_and_publish_through_the_services(self, scorecard, world, admin_client_as):
         officer = admin_client_as(world.index_officer)
         run_action(officer, "scorecard", "open_self_assessment", [scorecard])

@@ -13,6 +13,7 @@ from reform_index.models import Inspection, Scorecard, ScorecardState
 from reform_index.services import computing, lifecycle
 from tests.factories import UnitFactory
 from tests.reform_index.conftest import (
+    AFTER_THE_PERIOD,
     YEAR,
     appraise_all,
     build_tree,
@@ -38,7 +39,7 @@ def publish_year(scorecard, world, points=POINTS):
     self_assess_all(scorecard, world)
     lifecycle.open_appraisal(scorecard, world.index_officer)
     appraise_all(scorecard, world, points)
-    lifecycle.publish(scorecard, world.leader)
+    lifecycle.publish(scorecard, world.leader, now=AFTER_THE_PERIOD)
     scorecard.refresh_from_db()
     return scorecard
 
@@ -329,6 +330,7 @@ class TestScorecardActions:
         )
         assert response.status_code == 400 and "criteria" in response.json()
 
+    @pytest.mark.usefixtures("period_over")
     def test_only_leaders_publish(self, opened, world, client_as):
         self_assess_all(opened, world)
         lifecycle.open_appraisal(opened, world.index_officer)

@@ -6,6 +6,7 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+from django.conf import settings
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import translation
@@ -14,6 +15,7 @@ from reform_index.models import AssessmentState, Inspection
 from reform_index.services import lifecycle
 from tests.factories import UnitFactory
 from tests.reform_index.conftest import (
+    AFTER_THE_PERIOD,
     YEAR,
     appraise_all,
     assessment_of,
@@ -48,7 +50,7 @@ def open_year(year, world):
 def publish_year(year, world, points):
     scorecard = open_year(year, world)
     appraise_all(scorecard, world, points)
-    lifecycle.publish(scorecard, world.leader)
+    lifecycle.publish(scorecard, world.leader, now=AFTER_THE_PERIOD)
     scorecard.refresh_from_db()
     return scorecard
 
@@ -208,10 +210,9 @@ class TestUnitScorecard:
         assert "→ 2,5/5 điểm" in violations
 
     def test_the_explanation_reads_in_english_too(self, client, explained):
+        client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"  # English only when chosen
         with translation.override("en"):
-            response = client.get(
-                f"/reform-index/{YEAR}/H26.45.01/", headers={"accept-language": "en"}
-            )
+            response = client.get(f"/reform-index/{YEAR}/H26.45.01/")
         text = row_of(response.text, ">B.1<")
         assert "49 of 50 dossiers finished in the period were early or on time" in text
         assert "98 % ≥ threshold 98 % → 5/5 points" in text

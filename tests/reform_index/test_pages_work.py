@@ -108,6 +108,7 @@ class TestWorkspace:
         empty.refresh_from_db()
         assert empty.state == ScorecardState.DRAFT
 
+    @pytest.mark.usefixtures("period_over")
     def test_only_a_leader_sees_and_may_use_the_publish_button(self, client, in_appraisal, world):
         appraise_all(in_appraisal, world, POINTS)
         client.force_login(world.index_officer)

@@ -21,6 +21,7 @@ from reform_index.services import (
 )
 from tests.factories import UnitFactory, UserFactory
 from tests.reform_index.conftest import (
+    AFTER_THE_PERIOD,
     YEAR,
     appraise_all,
     assessment_of,
@@ -43,7 +44,7 @@ def in_appraisal(scorecard, world):
 def published(scorecard, world, points=POINTS):
     in_appraisal(scorecard, world)
     appraise_all(scorecard, world, points)
-    lifecycle.publish(scorecard, world.leader)
+    lifecycle.publish(scorecard, world.leader, now=AFTER_THE_PERIOD)
     scorecard.refresh_from_db()
     return scorecard
 
@@ -330,7 +331,7 @@ class TestPublication:
                 {"A.1": {"appraised_points": 0}},
             )
         with pytest.raises(access.Refused):
-            lifecycle.publish(scorecard, world.leader)
+            lifecycle.publish(scorecard, world.leader, now=AFTER_THE_PERIOD)
         assert list(scorecard.assessments.values_list("unit_id", "total", "rank", "grade")) == (
             frozen
         )
@@ -355,7 +356,7 @@ class TestPublication:
                 set_survey=True,
             )
             appraisal.appraise_assessment(assessment, world.index_officer)
-        lifecycle.publish(scorecard, world.leader)
+        lifecycle.publish(scorecard, world.leader, now=AFTER_THE_PERIOD)
         totals = dict(scorecard.assessments.values_list("unit__code", "total"))
         # 5 + 3 + 0 (B.1) + 5 (B.2) = 13 points of 20, plus the survey.
         assert totals == {"H26.45.01": D("83.00"), "H26.45.02": D("73.00"), "H26.45.03": D("63.00")}

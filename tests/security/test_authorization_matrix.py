@@ -65,6 +65,7 @@ POST /api/v1/dossiers/{T}/rate/                              rate            401
 GET  /api/v1/lookup/?code={O}&phone={phone}                                  200       200       200       200       200       200       200       200       200       200       200       200
 GET  /api/v1/lookup/?code={O}&phone=0900000000                               404       404       404       404       404       404       404       404       404       404       404       404
 GET  /api/v1/reports/on-time/                                                401       403       403       403       403       403       403       200       200       200       200       200
+GET  /api/v1/reports/late/                                                   401       403       403       403       403       403       403       200       200       200       200       200
 GET  /api/v1/procedures/{proc}/                                              200       200       200       200       200       200       200       200       200       200       200       200
 GET  /api/v1/auth/token/                                                     405       405       405       405       405       405       405       405       405       405       405       405
 GET  /api/schema/                                                            200       200       200       200       200       200       200       200       200       200       200       200
@@ -123,6 +124,9 @@ GET  /admin/core/user/                                                       302
 GET  /admin/procedures/procedure/                                            302       302       302       200       200       200       200       200       200       200       200       200
 GET  /dashboard/                                                             302       403       403       403       403       403       403       200       200       200       200       200
 GET  /dashboard/data.json                                                    403       403       403       403       403       403       403       200       200       200       200       200
+GET  /dashboard/late/                                                        302       403       403       403       403       403       403       200       200       200       200       200
+GET  /dashboard/late.csv                                                     302       403       403       403       403       403       403       200       200       200       200       200
+GET  /dashboard/late.xlsx                                                    302       403       403       403       403       403       403       200       200       200       200       200
 GET  /transparency/                                                          200       200       200       200       200       200       200       200       200       200       200       200
 GET  /transparency/data.json                                                 200       200       200       200       200       200       200       200       200       200       200       200
 GET  /transparency/data.csv                                                  200       200       200       200       200       200       200       200       200       200       200       200
