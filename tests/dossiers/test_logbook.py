@@ -93,6 +93,15 @@ class TestPage:
         response = get(client, world.desk_officer, LOGBOOK, status="returned", date_from="")
         assert shown_codes(response) == [book["returned"].code]
 
+    def test_a_period_without_dossiers_says_so(self, client, world, book):
+        response = get(
+            client, world.desk_officer, LOGBOOK, date_from="2020-01-01", date_to="2020-01-31"
+        )
+        html = response.content.decode()
+        assert shown_codes(response) == []
+        assert "Số hồ sơ: 0" in html
+        assert "Không có hồ sơ nào phù hợp với điều kiện lọc." in html
+
     def test_an_empty_period_shows_everything_visible(self, client, world, book):
         response = get(client, world.desk_officer, LOGBOOK, date_from="", date_to="")
         codes = shown_codes(response)
