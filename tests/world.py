@@ -18,12 +18,13 @@ from decimal import Decimal
 from functools import partial
 
 from core.models import UnitKind
+from core.roles import Role
 from core.workdays import TZ
 from dossiers.applicants import Applicant
 from dossiers.services import transitions
 from dossiers.services.attachments import Upload
 from dossiers.services.intake import Intake, file_online, intake_at_counter
-from procedures.models import Level, OnlineLevel, Procedure
+from procedures.models import Level, OnlineLevel, Procedure, WorkflowStep
 from tests.factories import UnitFactory, UserFactory
 from tests.procedures.factories import FieldFactory, ProcedureFactory, RequiredDocumentFactory
 from tests.samples import pdf_upload, png_upload
@@ -263,3 +264,16 @@ def add_citizen_dossiers(world):
         other, world.other_desk_officer, to_unit=world.other_justice
     )
     return world
+
+
+def add_review_step(world, share):
+    """The birth registration's first internal step: the justice office's specialists
+    review it, with ``share`` per cent of the time limit."""
+    return WorkflowStep.objects.create(
+        procedure=world.procedure,
+        order=1,
+        name="Thẩm định",
+        unit=world.justice,
+        role=Role.SPECIALIST,
+        share=share,
+    )

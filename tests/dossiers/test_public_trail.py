@@ -8,12 +8,11 @@ from django.utils import translation
 from django.utils.html import escape
 from rest_framework.test import APIClient
 
-from core.roles import Role
 from dossiers.services import step_actions, transitions
 from dossiers.services.intake import file_online
 from dossiers.words import action_label
-from procedures.models import WorkflowStep
 from tests.dossiers.conftest import intake
+from tests.world import add_review_step
 
 ROUTING_NOTE = "Chuyển lãnh đạo phường xử lý"
 ASSIGNING_NOTE = "Giao anh Cường thẩm định gấp"
@@ -27,14 +26,7 @@ OFFICER = "Lê Văn Cường"
 def handled(world, clock):
     """Filed online, asked for a supplement, supplemented, received, handed to the
     review step with a routing note, the step assigned to Lê Văn Cường."""
-    WorkflowStep.objects.create(
-        procedure=world.procedure,
-        order=1,
-        name="Thẩm định",
-        unit=world.justice,
-        role=Role.SPECIALIST,
-        share=100,
-    )
+    add_review_step(world, share=100)
     world.specialist.first_name, world.specialist.last_name = "Cường", "Lê Văn"
     world.specialist.save()
     dossier = file_online(world.citizen, intake(world), world.town)

@@ -19,6 +19,7 @@ from dossiers.services.intake import file_online, intake_at_counter
 from dossiers.workflow import TRANSITIONS, Action, available_actions
 from procedures.models import WorkflowStep
 from tests.dossiers.conftest import intake
+from tests.world import add_review_step
 
 
 def at(*args):
@@ -29,14 +30,7 @@ def at(*args):
 def steps_world(world):
     """Birth registration with two steps: the specialists' review (75 % of the 24 working
     hours, 18 h) and the town leader's approval (25 %, 6 h)."""
-    WorkflowStep.objects.create(
-        procedure=world.procedure,
-        order=1,
-        name="Thẩm định",
-        unit=world.justice,
-        role=Role.SPECIALIST,
-        share=75,
-    )
+    add_review_step(world, share=75)
     WorkflowStep.objects.create(
         procedure=world.procedure,
         order=2,
