@@ -19,9 +19,11 @@ from .models import (
     DossierEvent,
     DossierStep,
     Rating,
+    ReadKind,
     Status,
     SupplementRequest,
 )
+from .privacy.reads import reason_of, record_read
 from .services import transitions
 from .services.errors import TransitionError
 from .words import action_label, describe_working_time, person
@@ -244,6 +246,12 @@ class DossierAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         return [field.name for field in self.model._meta.fields] + ["allowance_words"]
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        # The dossier's page here shows the applicant's data: a read (docs/privacy.md).
+        if obj is not None:
+            record_read(request.user, obj, ReadKind.PAGE, _("Back office"), reason_of(request))
+        return super().render_change_form(request, context, add, change, form_url, obj)
 
     @admin.display(description=_("working time allowed"))
     def allowance_words(self, obj):

@@ -24,7 +24,8 @@ from core.roles import Role
 from core.throttles import LookupThrottle
 
 from .filters import DossierFilter
-from .models import Dossier, DossierStep
+from .models import Dossier, DossierStep, ReadKind
+from .privacy.reads import REASON_PARAMETER, reason_of, record_read
 from .selectors import find_for_lookup
 from .serializers.bodies import (
     ApologyRequestSerializer,
@@ -173,6 +174,21 @@ class DossierViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, GenericVi
 
     def get_serializer_context(self):
         return {**super().get_serializer_context(), "now": timezone.now()}
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter(
+                REASON_PARAMETER,
+                OpenApiTypes.STR,
+                description=_("Why you read this dossier; kept in the log of reads."),
+            )
+        ],
+    )
+    def retrieve(self, request, code=None):
+        """The whole dossier; a staff read is logged (docs/privacy.md)."""
+        dossier = self.get_object()
+        record_read(request.user, dossier, ReadKind.API, reason=reason_of(request))
+        return Response(self.get_serializer(dossier).data)
 
     def detail_data(self, dossier):
         # Re-read unscoped: an officer who has just transferred a dossier away still gets

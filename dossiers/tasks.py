@@ -11,11 +11,13 @@ from celery import shared_task
 from . import held_uploads
 from .messaging import delivery, reminders
 from .messaging.notifications import deliver_notifications
+from .privacy import retention
 from .reporting.rollup import nightly_roll_up
 
 __all__ = [
     "deliver_notifications",
     "discard_stale_held_uploads",
+    "erase_expired_personal_data",
     "roll_up_statistics",
     "send_daily_digests",
     "send_monthly_reports",
@@ -59,3 +61,9 @@ def roll_up_statistics():
 def discard_stale_held_uploads():
     """Hourly: the uploads held for a form that was never saved."""
     return held_uploads.discard_stale_held_uploads()
+
+
+@shared_task
+def erase_expired_personal_data():
+    """Nightly: the personal data of finished dossiers past their retention period."""
+    return retention.erase_expired()

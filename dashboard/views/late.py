@@ -7,9 +7,13 @@ from django.core.paginator import Paginator
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
 from core.spreadsheets import CSV_CONTENT_TYPE, XLSX_CONTENT_TYPE, csv_text, xlsx_bytes
+from dossiers.models import ReadKind
+from dossiers.privacy.reads import reason_of, record_reads
 from dossiers.reporting import late
 
 from ..forms import LateFilterForm
@@ -56,7 +60,12 @@ def late_file(request, kind):
     if not form.is_valid():
         return JsonResponse(form.public_errors(), status=400, json_dumps_params=JSON_OPTIONS)
     first, last = form.period
-    header, lines = late.late_table(request.user, first, last, form.cleaned_data["unit"])
+    unit, now = form.cleaned_data["unit"], timezone.now()
+    header, lines = late.late_table(request.user, first, last, unit, now)
+    # The list names the applicants: each line is a read of the dossier (docs/privacy.md).
+    detail = format_lazy("{} ({})", gettext_lazy("Late dossiers"), kind.upper())
+    dossiers = late.late_dossiers(request.user, first, last, unit, now)
+    record_reads(request.user, dossiers, ReadKind.EXPORT, detail, reason_of(request))
     name = f"tre-han-{first:%Y%m%d}-{last:%Y%m%d}"
     if kind == "xlsx":
         body, content_type = xlsx_bytes(name, header, lines), XLSX_CONTENT_TYPE

@@ -7,7 +7,7 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
+from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import path, register_converter, reverse
 from django.utils.translation import gettext as _
@@ -28,7 +28,9 @@ from ..forms.citizen import (
     applicant_initial,
     receiving_units,
 )
-from ..models import Attachment, Dossier, Rating
+from ..models import Attachment, Dossier, Rating, ReadKind
+from ..privacy.export import personal_archive
+from ..privacy.reads import reads_of, reason_of, record_read
 from ..public_trail import public_trail
 from ..services import intake, transitions
 from ..services.errors import TransitionError
@@ -37,6 +39,9 @@ from ..workflow import Action, available_actions
 from .files import attachment_response
 
 MY_DOSSIERS_PAGE_SIZE = 20
+# The latest reads shown on the dossier page; all of them are in the data download.
+READS_SHOWN = 20
+ZIP_TYPE = "application/zip"
 
 
 class DossierCodeConverter:
@@ -152,6 +157,15 @@ def my_dossiers(request):
     return render(request, "dossiers/citizen/mine.html", {"page": page, "page_notice": page_notice})
 
 
+@login_required
+def my_data(request):
+    """All the signed-in user's data as one ZIP (docs/privacy.md)."""
+    archive, name = personal_archive(request.user)
+    response = FileResponse(archive, as_attachment=True, filename=name, content_type=ZIP_TYPE)
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
 def timeline(dossier):
     """[(event, label)] of what the applicant may see (``public_trail``), in order."""
     return [(event, action_label(event.action)) for event in public_trail(dossier)]
@@ -189,13 +203,25 @@ def _render_dossier(request, dossier, bound=None, status=200):
         "desk_url": reverse("dossiers:desk-dossier", args=[dossier.code])
         if request.user.is_staff
         else "",
+        **_reads_context(request.user, dossier),
     }
     return render(request, "dossiers/citizen/dossier.html", context, status=status)
 
 
+def _reads_context(user, dossier):
+    """Who looked at the dossier: on the applicant's own page only, newest first."""
+    if dossier.applicant_user_id != user.pk:
+        return {}
+    reads = reads_of(dossier)
+    return {"reads": list(reads[:READS_SHOWN]), "reads_count": reads.count()}
+
+
 @login_required
 def dossier_page(request, code):
-    return _render_dossier(request, _visible_dossier(request.user, code))
+    dossier = _visible_dossier(request.user, code)
+    # Staff may open the applicant's page too; the applicant's own visits are not logged.
+    record_read(request.user, dossier, ReadKind.PAGE, reason=reason_of(request))
+    return _render_dossier(request, dossier)
 
 
 def _answer(request, code, action, perform, done):
@@ -275,17 +301,19 @@ def attachment(request, pk):
     address tells nothing. Uploads are never served statically."""
     item = (
         Attachment.objects.filter(pk=pk, dossier__in=Dossier.objects.visible_to(request.user))
-        .only("file", "original_name", "content_type")
+        .select_related("dossier")
+        .only("file", "original_name", "content_type", "dossier__applicant_user")
         .first()
     )
     if item is None:
         raise Http404(_("No such file."))
-    return attachment_response(item)
+    return attachment_response(request, item)
 
 
 urlpatterns = [
     path("dossiers/file/<path:code>/", file_online, name="file"),
     path("dossiers/mine/", my_dossiers, name="mine"),
+    path("dossiers/mine/data/", my_data, name="my-data"),
     path("dossiers/<dossier_code:code>/", dossier_page, name="dossier"),
     path("dossiers/<dossier_code:code>/filed/", filed, name="filed"),
     path("dossiers/<dossier_code:code>/supplement/", supplement, name="dossier-supplement"),

@@ -26,7 +26,8 @@ from procedures.views import paginate
 from .. import selectors
 from ..forms.desk import DeskListForm, IntakeForm, procedure_label
 from ..forms.desk_actions import ACTION_FORMS, QUEUE_ACTIONS
-from ..models import Status
+from ..models import ReadKind, Status
+from ..privacy.reads import reason_of, record_read
 from ..words import remaining_words
 from ..workflow import available_actions, refusal_reason
 from .files import attachment_response
@@ -203,7 +204,9 @@ def _scoped_dossier(request, code):
 
 @desk_staff_required
 def dossier_page(request, code):
-    return _render_dossier(request, _scoped_dossier(request, code))
+    dossier = _scoped_dossier(request, code)
+    record_read(request.user, dossier, ReadKind.PAGE, reason=reason_of(request))
+    return _render_dossier(request, dossier)
 
 
 @require_POST
@@ -281,7 +284,7 @@ def print_links(dossier, has_supplements, has_apologies):
 def attachment(request, code, pk):
     """A dossier's file, for staff who may see the dossier."""
     dossier = _scoped_dossier(request, code)
-    return attachment_response(get_object_or_404(dossier.attachments, pk=pk))
+    return attachment_response(request, get_object_or_404(dossier.attachments, pk=pk))
 
 
 urlpatterns = [

@@ -8,11 +8,14 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import path
 from django.utils import timezone
 from django.utils.http import content_disposition_header
+from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from procedures.views import paginate
 
 from ..forms.desk import LogbookFilterForm
+from ..models import ReadKind
 from ..printing import official_forms
 from ..printing.logbook import (
     LOGBOOK_FORM_NUMBER,
@@ -25,18 +28,22 @@ from ..printing.logbook import (
     this_month,
 )
 from ..printing.pdf import render_pdf
+from ..privacy.reads import reason_of, record_read, record_reads
 
 LOGBOOK_PAGE_SIZE = 50
 
 
-def _printable(request, code, form_slug):
-    """(form, context) of a printable form; raises FormNotApplicable when the dossier has
-    no such form (yet)."""
+def _printable(request, code, form_slug, pdf=False):
+    """(form, context) of a printable form, its printing logged as a read; raises
+    FormNotApplicable when the dossier has no such form (yet)."""
     form = official_forms.FORMS.get(form_slug)
     if form is None:
         raise Http404(_("There is no such form."))
     dossier = get_object_or_404(official_forms.printable_dossiers(request.user), code=code)
-    return form, official_forms.form_context(form, dossier, request)
+    context = official_forms.form_context(form, dossier, request)
+    detail = format_lazy("{} (PDF)", form.title) if pdf else form.title
+    record_read(request.user, dossier, ReadKind.PRINT, detail, reason_of(request))
+    return form, context
 
 
 def _not_applicable(request, code, form_slug, error):
@@ -56,7 +63,7 @@ def form_page(request, code, form):
 @login_required
 def form_pdf(request, code, form):
     try:
-        official_form, context = _printable(request, code, form)
+        official_form, context = _printable(request, code, form, pdf=True)
     except official_forms.FormNotApplicable as error:
         return _not_applicable(request, code, form, error)
     response = HttpResponse(
@@ -118,12 +125,15 @@ def _queryset_filters(cleaned):
     return {name: cleaned.get(name) for name in ("date_from", "date_to", "status", "unit")}
 
 
-def _export(request, write):
+def _export(request, write, file_kind):
     _staff_only(request)
     form, filters = _logbook_filters(request)
     if filters is None:
         return JsonResponse(form.errors.get_json_data(), status=400)
     rows = logbook_queryset(request.user, **_queryset_filters(filters))
+    # Logged before the first line is written: a file is never sent unlogged.
+    detail = format_lazy("{} ({})", gettext_lazy("Dossier logbook"), file_kind)
+    record_reads(request.user, rows, ReadKind.EXPORT, detail, reason_of(request))
     return write(rows, _export_name(filters))
 
 
@@ -135,12 +145,12 @@ def _export_name(filters):
 
 @login_required
 def logbook_csv(request):
-    return _export(request, logbook_csv_response)
+    return _export(request, logbook_csv_response, "CSV")
 
 
 @login_required
 def logbook_xlsx(request):
-    return _export(request, logbook_xlsx_response)
+    return _export(request, logbook_xlsx_response, "XLSX")
 
 
 urlpatterns = [

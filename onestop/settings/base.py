@@ -209,6 +209,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "reform_index.tasks.compute_open_scorecards",
         "schedule": crontab(hour=2, minute=0),
     },
+    "personal-data-retention": {
+        "task": "dossiers.tasks.erase_expired_personal_data",
+        "schedule": crontab(hour=3, minute=0),
+    },
 }
 
 EMAIL_CONFIG = env.email("EMAIL_URL", default="consolemail://")
@@ -282,6 +286,12 @@ PASSWORD_RESET_TIMEOUT = 3 * 24 * 3600
 ONESTOP_SITE_NAME = env("ONESTOP_SITE_NAME", default="Cổng dịch vụ công một cửa")
 ONESTOP_KIOSK_IDLE_SECONDS = env.int("ONESTOP_KIOSK_IDLE_SECONDS", default=90)
 ONESTOP_DEMO_PASSWORD = env("ONESTOP_DEMO_PASSWORD", default="Demo@2026")
+# Personal data (docs/privacy.md): years a finished dossier's personal data is kept when
+# its procedure sets none, and the papers' share of a citizen's data download.
+PERSONAL_DATA_RETENTION_YEARS = env.int("PERSONAL_DATA_RETENTION_YEARS", default=5)
+PERSONAL_DATA_EXPORT_MAX_BYTES = env.int(
+    "PERSONAL_DATA_EXPORT_MAX_BYTES", default=200 * 1024 * 1024
+)
 
 LOGGING = {
     "version": 1,

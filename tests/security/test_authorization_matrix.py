@@ -98,6 +98,7 @@ GET  /print/{O}/tracking/                                                    302
 
 # Citizen pages, attachments and the public lookup page                      anon      citizen   citizen2  desk      desk2     spec      spec2     uleader   uleader2  leader    index     admin
 GET  /dossiers/mine/                                                         302       {OSPURT}  {X}       {OSPURT}  {X}       {OPURT}   {X}       {OSPURT}  {X}       {OSPURTX} {OSPURTX} {OSPURTX}
+GET  /dossiers/mine/data/                                                    302       {OSPURT}  {X}       {}        {}        {}        {}        {}        {}        {}        {}        {}
 GET  /dossiers/{O}/                                                          302       200       404       200       404       200       404       200       404       200       200       200
 GET  /dossiers/{S}/filed/                                                    302       200       404       200       404       404       404       200       404       200       200       200
 GET  /dossiers/file/{proc}/                                                  302       200       200       403       403       403       403       403       403       403       403       403
