@@ -1,5 +1,5 @@
 """The demo catalogue: the national records shipped in ``procedures/fixtures/catalogue/``,
-linked to the demo town's units, with internal workflows on a few everyday procedures.
+linked to the demo town's units, with internal workflows on its busiest procedures.
 Idempotent, and bulk throughout, because ``seed_demo`` runs on every ``make run``. The
 benchmarks add variants of its procedures for a catalogue of thousands."""
 
@@ -14,13 +14,17 @@ from django.db import transaction
 import procedures
 from core.models import Unit, UnitKind
 from core.roles import Role
-from core.selectors import scored_units, top_unit
+from core.selectors import build_working_calendar, scored_units, top_unit
 from procedures.catalogue_cache import catalogue_changed
 from procedures.importer import read_records
 from procedures.models import Level, Procedure, ProcedureVersion, WorkflowStep
-from procedures.search import fold
 from procedures.services.importing import import_records
-from procedures.services.versions import terms_snapshot
+from procedures.services.versions import current_version, terms_snapshot
+
+from .dossiers import DEMO_SEED
+from .generator.from_database import world_from_database
+from .generator.world import busiest_procedures
+from .offices import best_office
 
 # The national records ship with the catalogue app (its import tests read them too).
 FIXTURES = Path(procedures.__file__).resolve().parent / "fixtures" / "catalogue"
@@ -44,22 +48,8 @@ TOWN_FIELD_OF = {
     "Đường bộ": "Quản lý đô thị",
     "Hàng hải và đường thủy nội địa": "Quản lý đô thị",
 }
-_FILLER_WORDS = {"phong", "va", "thi", "xa", "-"}
-# Fields whose names share no word with the office that handles them.
-FIELD_OFFICE_HINTS = {
-    "khieu nai, to cao": "thanh tra",
-    "tiep cong dan": "thanh tra",
-    "xu ly don thu": "thanh tra",
-}
-# Everyday procedures given an internal workflow, by the folded start of their name (the
-# shortest name starting so wins, i.e. the plain procedure over its variants).
-COMMON_PROCEDURES = [
-    "dang ky khai sinh",
-    "dang ky ket hon",
-    "chung thuc ban sao tu ban chinh",
-    "cap giay phep xay dung nha o rieng le",
-    "dang ky thanh lap ho kinh doanh",
-]
+# The demo's busiest procedures (by its filing rates) get the standard internal workflow.
+BUSIEST_WITH_WORKFLOW = 30
 # name, role, share of the time limit (%)
 STANDARD_WORKFLOW = [
     ("Tiếp nhận hồ sơ", Role.DESK_OFFICER, Decimal(5)),
@@ -132,27 +122,11 @@ def link_handling_units():
     return len({link.procedure_id for link in links})
 
 
-def best_office(field_name, offices):
-    """The office whose name shares most words with the field's (or its hint's)."""
-    folded = fold(field_name)
-    wanted = _words(f"{folded} {FIELD_OFFICE_HINTS.get(folded, '')}")
-    scored = [(len(wanted & _words(fold(office.name))), office) for office in offices]
-    score, office = max(scored, key=lambda pair: pair[0], default=(0, None))
-    return office if score else None
-
-
-def _words(text):
-    return set(text.split()) - _FILLER_WORDS
-
-
-def add_standard_workflows():
-    """Internal steps for the everyday procedures that have none yet."""
-    names = Procedure.objects.values_list("pk", "name")
-    chosen = set()
-    for start in COMMON_PROCEDURES:
-        matches = [(len(name), pk) for pk, name in names if _plain_name(name).startswith(start)]
-        if matches:
-            chosen.add(min(matches)[1])
+def add_standard_workflows(count=BUSIEST_WITH_WORKFLOW):
+    """The standard internal steps for the demo's `count` busiest procedures that have
+    none yet, each with a new version that carries them (the one its dossiers get)."""
+    world = world_from_database(build_working_calendar(), seed=DEMO_SEED)
+    chosen = set(busiest_procedures(world, count)) if world else set()
     chosen -= set(
         WorkflowStep.objects.filter(procedure__in=chosen).values_list("procedure", flat=True)
     )
@@ -162,12 +136,9 @@ def add_standard_workflows():
         for order, (name, role, share) in enumerate(STANDARD_WORKFLOW, start=1)
     )
     catalogue_changed()
+    for procedure in Procedure.objects.filter(pk__in=chosen):
+        current_version(procedure)
     return len(chosen)
-
-
-def _plain_name(name):
-    folded = fold(name)
-    return folded.removeprefix("thu tuc ")
 
 
 def add_procedure_variants(wanted, seed):

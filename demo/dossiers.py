@@ -57,6 +57,7 @@ def _report(out, tally, seconds, cpu_seconds):
         f"({cpu_seconds:.1f} s of CPU in this process; online {online:.1f} %, on time: {rates})"
     )
     out("    " + ", ".join(f"{status} {n:,}" for status, n in tally.statuses.most_common()))
+    out(f"    internal steps: {tally.steps:,}, {tally.reworks:,} returned for rework")
 
 
 def _percent(rate):

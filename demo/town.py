@@ -1,8 +1,9 @@
 """The demo town: the source town (Sơn Tây), its offices and its 15 wards and communes,
-one user per role, and the official calendar around this year. Idempotent: running it
-again changes nothing."""
+one user per role, the staff of each office and ward, and the official calendar around
+this year. Idempotent: running it again changes nothing."""
 
 from django.conf import settings
+from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
 
 from core.models import Unit, UnitKind, User
@@ -53,6 +54,48 @@ DEMO_USERS = [
 ]
 
 
+# The staff each office and ward has besides the named users above, so that every step of
+# a demo dossier has a handler of its unit: a specialist and a unit leader in each office,
+# and a desk officer too in each ward and commune. Names in Vietnamese order (family name,
+# middle name, given name), drawn in turn from these.
+OFFICE_STAFF = (Role.SPECIALIST, Role.UNIT_LEADER)
+WARD_STAFF = (Role.DESK_OFFICER, Role.SPECIALIST, Role.UNIT_LEADER)
+USERNAME_PREFIX = {
+    Role.DESK_OFFICER: "motcua",
+    Role.SPECIALIST: "chuyenvien",
+    Role.UNIT_LEADER: "lanhdao",
+}
+FAMILY_NAMES = ("Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Vũ", "Đặng", "Bùi", "Đỗ", "Ngô", "Dương")
+MIDDLE_NAMES = ("Văn", "Thị", "Minh", "Thu", "Đức", "Thanh", "Quốc", "Ngọc", "Hữu")
+GIVEN_NAMES = (
+    *("Anh", "Bảo", "Châu", "Dũng", "Hạnh", "Hiếu", "Hùng", "Khánh", "Lan", "Linh", "Long"),
+    *("Mai", "Nam", "Nga", "Phong", "Phương", "Quân", "Sơn", "Tâm", "Thảo", "Trang", "Tuấn"),
+)
+
+
+def staff_users(units):
+    """(username, role, unit code, full name) of the staff of `units` (code, kind) that
+    the named demo users leave without someone in a role."""
+    named = {(role, code) for _username, role, code, _name in DEMO_USERS}
+    rows = []
+    for code, kind in units:
+        roles = WARD_STAFF if kind in (UnitKind.WARD, UnitKind.COMMUNE) else OFFICE_STAFF
+        for role in roles:
+            if (role, code) in named:
+                continue
+            n = len(rows)
+            name = " ".join(
+                (
+                    FAMILY_NAMES[n % len(FAMILY_NAMES)],
+                    MIDDLE_NAMES[n % len(MIDDLE_NAMES)],
+                    GIVEN_NAMES[n % len(GIVEN_NAMES)],
+                )
+            )
+            suffix = code.rpartition(".")[2].lower()
+            rows.append((f"{USERNAME_PREFIX[role]}_{suffix}", role, code, name))
+    return rows
+
+
 def ward_units():
     """(code, name, kind) of the 15 wards and communes, codes in a stable order."""
     places = [(f"Phường {n}", UnitKind.WARD) for n in WARDS]
@@ -79,9 +122,13 @@ def seed_units(out):
 
 
 def seed_users(out):
-    password = settings.ONESTOP_DEMO_PASSWORD
+    password = make_password(settings.ONESTOP_DEMO_PASSWORD)  # hashed once for them all
     units = {u.code: u for u in Unit.objects.all()}
-    for username, role, unit_code, full_name in DEMO_USERS:
+    groups = {group.name: group for group in Group.objects.all()}
+    places = [(code, UnitKind.DEPARTMENT) for code, _name in DEPARTMENTS]
+    places += [(code, kind) for code, _name, kind in ward_units()]
+    staff = staff_users(places)
+    for username, role, unit_code, full_name in DEMO_USERS + staff:
         last, _sep, first = full_name.rpartition(" ")
         user, _created = User.objects.update_or_create(
             username=username,
@@ -92,21 +139,24 @@ def seed_users(out):
                 "is_staff": role != Role.CITIZEN,
                 "email": f"{username}@example.vn",
                 "phone": "0912345678" if role == Role.CITIZEN else "",
+                "password": password,
             },
         )
-        user.set_password(password)
-        user.save(update_fields=["password"])
-        user.groups.set([Group.objects.get(name=role)])
-    admin, _created = User.objects.update_or_create(
+        user.groups.set([groups[role]])
+    User.objects.update_or_create(
         username="admin",
-        defaults={"is_staff": True, "is_superuser": True, "email": "admin@example.vn"},
+        defaults={
+            "is_staff": True,
+            "is_superuser": True,
+            "email": "admin@example.vn",
+            "password": password,
+        },
     )
-    admin.set_password(password)
-    admin.save(update_fields=["password"])
-    out(f"  demo users (password {password}):")
+    out(f"  demo users (password {settings.ONESTOP_DEMO_PASSWORD}):")
     for username, role, unit_code, _name in DEMO_USERS:
         out(f"    {username:<14} {role.label} — {units.get(unit_code) or '-'}")
     out(f"    {'admin':<14} superuser")
+    out(f"    and {len(staff)} staff of the offices and wards (motcua_01, chuyenvien_tp, …)")
 
 
 def seed(out):

@@ -1,6 +1,8 @@
 """Writing generated dossiers with PostgreSQL's COPY, for loads far bigger than bulk_create
 suits (the benchmark's million dossiers): rows buffered as CSV per table and streamed over
-a raw psycopg2 connection. The caller gives out the dossier ids."""
+a raw psycopg2 connection. The caller gives out the dossier ids. The returns for rework
+are left out: they point to steps, which COPY writes without ids (the steps keep their
+rework counts)."""
 
 import csv
 import io
@@ -17,6 +19,7 @@ from dossiers.models import (
     SupplementRequest,
 )
 
+from .bulk import left_out_defaults
 from .insides import COMPONENT_KEYS, STEP_KEYS
 from .life import APOLOGY_KEYS, RATING_KEYS, SUPPLEMENT_KEYS
 
@@ -31,14 +34,7 @@ class CopyTable:
 
     def __init__(self, model, names):
         fields = {field.attname: field for field in model._meta.concrete_fields}
-        # The columns the generator leaves out take the model's defaults, as with the ORM
-        # (the database holds no defaults): "" for text, the field's default otherwise.
-        left_out = [
-            name
-            for name, field in fields.items()
-            if name not in names and not field.primary_key and not field.null
-        ]
-        self.defaults = [fields[name].get_default() for name in left_out]
+        left_out, self.defaults = left_out_defaults(model, names)
         names = [*names, *left_out]
         self.table = model._meta.db_table
         self.columns = [fields[name].column for name in names]

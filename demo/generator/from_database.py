@@ -12,7 +12,7 @@ from core import workdays
 from core.models import Unit, UnitKind, User
 from core.roles import Role
 from core.workdays import TZ
-from demo.catalogue import best_office
+from demo.offices import best_office
 from demo.town import TOWN
 from dossiers.models import service_unit
 from procedures.models import (

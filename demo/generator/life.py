@@ -3,6 +3,7 @@ and the tally of what was generated."""
 
 from collections import Counter
 from dataclasses import dataclass, field
+from itertools import pairwise
 
 from core import workdays
 from core.workdays import Verdict
@@ -40,6 +41,7 @@ class GeneratedDossier:
     is_town: bool
     components: list = field(default_factory=list)
     steps: list = field(default_factory=list)
+    reworks: list = field(default_factory=list)  # by step order, see Insides._log_turn
 
 
 @dataclass
@@ -51,12 +53,16 @@ class Tally:
     finished: Counter = field(default_factory=Counter)  # by is_town
     in_time: Counter = field(default_factory=Counter)
     events: int = 0
+    steps: int = 0
+    reworks: int = 0
 
     def add(self, dossier):
         fields = dossier.fields
         self.statuses[fields["status"]] += 1
         self.channels[fields["channel"]] += 1
         self.events += len(dossier.events)
+        self.steps += len(dossier.steps)
+        self.reworks += len(dossier.reworks)
         if fields["verdict"]:
             self.finished[dossier.is_town] += 1
             self.in_time[dossier.is_town] += fields["verdict"] != Verdict.LATE
@@ -80,6 +86,7 @@ class Life:
         self.apology = self.rating = None
         self.status, self.unit, self.due = "", None, None
         self.allowance = self.handler_id = None
+        self.step_events, self.reworks = [], []  # from the steps (demo.generator.insides)
 
     def step(self, action, at, actor, to_status=None, to_unit=None, note=""):
         from_status, from_unit = self.status, self.unit
@@ -102,7 +109,7 @@ class Life:
         )
 
     def finish(self, now, cal):
-        events = [event for event in self.events if event["at"] <= now]
+        events = [event for event in _merged(self.events, self.step_events) if event["at"] <= now]
         last = events[-1]
         at = {event["action"]: event["at"] for event in events}
         status = last["to_status"]
@@ -134,7 +141,22 @@ class Life:
             step_index=1 if transferred else 0,
             updated_at=last["at"],
         )
-        return GeneratedDossier(self.fields, events, supplements, apology, rating, self.is_town)
+        dossier = GeneratedDossier(self.fields, events, supplements, apology, rating, self.is_town)
+        dossier.reworks = [row for row in self.reworks if row["at"] <= now]
+        return dossier
+
+
+def _merged(events, step_events):
+    """The life's events with the step actions' in time order (a step action after an
+    event of the same instant), each step action with the dossier's due time then."""
+    if not step_events:
+        return events
+    merged = sorted([*events, *step_events], key=lambda event: event["at"])
+    actions = {id(event) for event in step_events}
+    for before, event in pairwise(merged):
+        if id(event) in actions:
+            event["due_at"] = before["due_at"]
+    return merged
 
 
 PAUSED_STATUSES = frozenset({Status.SUPPLEMENT_REQUESTED, Status.AWAITING_PAYMENT})

@@ -41,7 +41,10 @@ ONE_HOUR = timedelta(hours=1)
 CALENDAR_REACH_YEARS = 3
 MIN_WORKING_TIME_FOR_A_PAUSE = ONE_HOUR
 DESK_CHECK_DELAY = (timedelta(minutes=10), timedelta(hours=6))
-TRANSFER_DELAY_CAP = timedelta(hours=2)
+# The desk hands a received dossier over after this share of its working time (within
+# the 5 % its reception step is given in the standard workflow), at most two days.
+TRANSFER_SHARE = (0.045, 0.05)
+TRANSFER_DELAY_CAP = timedelta(hours=16)
 SUPPLEMENT_WAIT_DAYS = (1, 10)
 PAYMENT_WAIT_DAYS = (0, 3)
 LATE_BY_MIN = timedelta(minutes=30)
@@ -62,3 +65,11 @@ CONDITIONAL_PAPER_RATE = 0.3
 # (weighted so many times its share), leaving too little time for the steps after it.
 SLOW_STEP_RATE = 0.5
 SLOW_STEP_WEIGHT = 6
+# Of the approvals of dossiers that took at least REWORK_MIN_SPAN of their steps' budgets,
+# the share sent back once for rework (about 3 % of all approvals).
+REWORK_RATE = 0.07
+REWORK_MIN_SPAN = 0.75
+# Of the other dossiers with steps, the share whose first handling step overruns its
+# budget by a factor in LATE_STEP_OVERRUN while the dossier keeps its time.
+LATE_STEP_RATE = 0.012
+LATE_STEP_OVERRUN = (1.05, 1.3)

@@ -38,6 +38,7 @@ from .rates import (
     SUPPLEMENT_RATE,
     SUPPLEMENT_WAIT_DAYS,
     TRANSFER_DELAY_CAP,
+    TRANSFER_SHARE,
     TWO_SUPPLEMENTS_SHARE,
     UNCOLLECTED_RATE,
     WITHDRAWAL_RATE,
@@ -182,7 +183,7 @@ class LifeSimulation:
         )
         unit = desk.handling_units.get(procedure.id, desk.unit_id)
         life.handler_id = specialist = self.world.specialists.get(unit)
-        cursor = self._later(received_at, due, (0.0, 0.1), TRANSFER_DELAY_CAP)
+        cursor = self._later(received_at, due, TRANSFER_SHARE, TRANSFER_DELAY_CAP)
         life.step(Action.TRANSFER, cursor, desk.officer_id, Status.IN_PROGRESS, unit)
         ending = rng.random()
         if ending < WITHDRAWAL_RATE + STOP_RATE:

@@ -68,3 +68,15 @@ class World:
     citizen: Citizen | None = None
     citizen_dossiers: int = 40
     saturday_hours: tuple = (time(8), time(11, 30))
+
+
+def busiest_procedures(world, count):
+    """The ids of the `count` procedures that get most filings: each desk's share of the
+    filings spread over its procedures by their weights."""
+    volume = {}
+    for desk in world.desks:
+        total = sum(p.weight for p in desk.procedures)
+        for procedure in desk.procedures:
+            share = desk.weight * procedure.weight / total
+            volume[procedure.id] = volume.get(procedure.id, 0.0) + share
+    return sorted(volume, key=lambda pk: (-volume[pk], pk))[:count]

@@ -5,8 +5,10 @@ from django.db.models import Sum
 from django.utils import translation
 
 from core.models import Unit
+from core.roles import Role
 from core.selectors import scored_units
 from demo import catalogue
+from demo.offices import best_office
 from demo.town import seed_units
 from procedures.models import Field, Procedure, WorkflowStep
 
@@ -39,10 +41,17 @@ def test_the_demo_catalogue_is_loaded_linked_and_idempotent(town):
         assert [u.kind for u in procedure.handling_units.all()] in (["department"], ["centre"])
     birth = Procedure.objects.get(name="Thủ tục đăng ký khai sinh")
     assert birth.field.name == "Tư pháp"
-    assert list(birth.workflow.values_list("share", flat=True)) == [5, 70, 20, 5]
+    marriage = Procedure.objects.get(name="Thủ tục đăng ký kết hôn có yếu tố nước ngoài")
+    assert list(marriage.workflow.values_list("name", "role", "share")) == [
+        ("Tiếp nhận hồ sơ", Role.DESK_OFFICER, 5),
+        ("Thẩm định, xử lý hồ sơ", Role.SPECIALIST, 70),
+        ("Phê duyệt kết quả", Role.UNIT_LEADER, 20),
+        ("Trả kết quả", Role.DESK_OFFICER, 5),
+    ]
+    assert marriage.versions.latest("number").snapshot["workflow"][2]["role"] == Role.UNIT_LEADER
     totals = WorkflowStep.objects.values("procedure").annotate(total=Sum("share"))
     assert {row["total"] for row in totals} == {100}
-    assert totals.count() == 5
+    assert totals.count() == catalogue.BUSIEST_WITH_WORKFLOW == 30
     links = Procedure.handling_units.through.objects.count()
 
     lines.clear()
@@ -50,15 +59,15 @@ def test_the_demo_catalogue_is_loaded_linked_and_idempotent(town):
 
     assert any("0 created, 0 updated" in line for line in lines)
     assert Procedure.handling_units.through.objects.count() == links
-    assert WorkflowStep.objects.count() == 20
+    assert WorkflowStep.objects.count() == 4 * 30
 
 
 def test_fields_are_matched_to_the_office_that_handles_them(town):
     offices = list(Unit.objects.filter(kind="department"))
-    assert catalogue.best_office("Giáo dục và Đào tạo", offices).code == "H26.45.GDDT"
-    assert catalogue.best_office("Văn hóa - Thông tin", offices).code == "H26.45.VHTT"
-    assert catalogue.best_office("Tiếp công dân", offices).code == "H26.45.TTR"
-    assert catalogue.best_office("Thủy sản", offices) is None
+    assert best_office("Giáo dục và Đào tạo", offices).code == "H26.45.GDDT"
+    assert best_office("Văn hóa - Thông tin", offices).code == "H26.45.VHTT"
+    assert best_office("Tiếp công dân", offices).code == "H26.45.TTR"
+    assert best_office("Thủy sản", offices) is None
 
 
 def test_procedures_with_units_keep_them(town):
