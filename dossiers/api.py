@@ -24,7 +24,7 @@ from core.roles import Role
 from core.throttles import LookupThrottle
 
 from .filters import DossierFilter
-from .models import Dossier, DossierStep, ReadKind
+from .models import Dossier, DossierStep, ReadKind, fully_digitised_expression
 from .privacy.reads import REASON_PARAMETER, reason_of, record_read
 from .selectors import find_for_lookup
 from .serializers.bodies import (
@@ -76,8 +76,16 @@ STEPS = DossierStep.objects.select_related("unit", "handler")
 def with_details(dossiers):
     # Each prefetch is one query whatever the dossier holds; the rating and the handler
     # ride on the main query.
-    return dossiers.select_related("handler", "rating").prefetch_related(
-        "attachments", "supplements", "apologies", Prefetch("steps", queryset=STEPS)
+    return (
+        dossiers.select_related("handler", "rating")
+        .prefetch_related(
+            "attachments",
+            "supplements",
+            "apologies",
+            "components",
+            Prefetch("steps", queryset=STEPS),
+        )
+        .annotate(fully_digitised=fully_digitised_expression())
     )
 
 
@@ -89,6 +97,7 @@ def as_just_filed(dossier, uploaded):
         "supplements": _known_empty(dossier.supplements),
         "apologies": _known_empty(dossier.apologies),
         "attachments": dossier.attachments.all() if uploaded else _known_empty(dossier.attachments),
+        "components": dossier.components.all(),
         # Steps come from the version's workflow: none to read when it has none.
         "steps": (
             STEPS.filter(dossier=dossier)
@@ -223,7 +232,9 @@ class DossierViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, GenericVi
         except TransitionError as error:
             raise as_api_error(error) from None
         location = request.build_absolute_uri(f"{request.path}{dossier.code}/")
-        just_filed = as_just_filed(dossier, uploaded=bool(body.validated_data["uploads"]))
+        # Papers reused from the citizen's store are attached as well.
+        files = body.validated_data["uploads"] or body.validated_data.get("reused_documents")
+        just_filed = as_just_filed(dossier, uploaded=bool(files))
         return Response(
             DossierDetailSerializer(just_filed, context=self.get_serializer_context()).data,
             status=status.HTTP_201_CREATED,

@@ -4,7 +4,17 @@
 from datetime import timedelta
 
 from django.conf import settings
-from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, Subquery
+from django.db.models import (
+    BooleanField,
+    Count,
+    Exists,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Prefetch,
+    Q,
+    Subquery,
+)
 from django.utils import timezone
 
 from core import workdays
@@ -16,6 +26,7 @@ from procedures.models import Procedure
 
 from .models import (
     CLOCK_RUNNING_STATUSES,
+    LEFT_TO_SCAN,
     OPEN_STATUSES,
     Dossier,
     DossierStep,
@@ -116,8 +127,12 @@ def dossier_steps(dossier):
 
 
 def dossier_components(dossier):
-    """The papers the dossier is made of, in checklist order, with their scans."""
-    return list(dossier.components.select_related("scan").order_by("order", "pk"))
+    """The papers the dossier is made of, in checklist order, with their scans; ``left``
+    marks those still to scan."""
+    left = ExpressionWrapper(LEFT_TO_SCAN, output_field=BooleanField())
+    return list(
+        dossier.components.select_related("scan").annotate(left=left).order_by("order", "pk")
+    )
 
 
 def intake_procedure_options():

@@ -1,9 +1,12 @@
-from .views import citizen, desk, printing
+from .views import citizen, desk, digitisation, printing, rating_device, store
 
 app_name = "dossiers"
 
 urlpatterns = [
+    *store.urlpatterns,
     *citizen.urlpatterns,
     *desk.urlpatterns,
+    *digitisation.urlpatterns,
     *printing.urlpatterns,
+    *rating_device.urlpatterns,
 ]

@@ -76,6 +76,9 @@ STEP_FITS = {
 }
 # In a step action's roles: the officer named as the current step's handler.
 STEP_HANDLER = "step_handler"
+# In the rating's roles: the counter device the desk hands the applicant, which acts for
+# one dossier (``device_for``) and for nobody else (services/ratings.py).
+COUNTER_DEVICE = "counter_device"
 
 
 @dataclass(frozen=True)
@@ -160,7 +163,8 @@ TRANSITIONS = {
         SAME,
         HANDLING_ROLES,
     ),
-    Action.RATE: _rule({S.RETURNED}, SAME, APPLICANT_ROLES),
+    # Only the applicant rates: from their account, or on the device in their hands.
+    Action.RATE: _rule({S.RETURNED}, SAME, {Role.CITIZEN, COUNTER_DEVICE}),
     # The internal steps: the receiving desk or a unit leader names the current step's
     # handler; the handler (or a unit leader) finishes a work step or returns the dossier
     # to the previous step; a unit leader approves at the approval step. A unit leader
@@ -294,13 +298,13 @@ def _is_rated(dossier):
 
 
 def _acts_for_side(user, dossier, rule):
+    if COUNTER_DEVICE in rule.roles:
+        # A rating counts the applicant's view: no staff account, superusers included.
+        on_device = getattr(user, "device_for", None) == dossier.pk
+        return on_device or _is_applicant(user, dossier)
     if user.is_superuser:
         return True
-    if (
-        Role.CITIZEN in rule.roles
-        and dossier.applicant_user_id == user.pk
-        and user.has_role(Role.CITIZEN)
-    ):
+    if Role.CITIZEN in rule.roles and _is_applicant(user, dossier):
         return True
     if user.unit is None:
         return False
@@ -308,6 +312,10 @@ def _acts_for_side(user, dossier, rule):
         return True
     handling_roles = rule.roles & HANDLING_ROLES
     return bool(handling_roles) and user.has_role(*handling_roles) and _holds(user, dossier)
+
+
+def _is_applicant(user, dossier):
+    return dossier.applicant_user_id == user.pk and user.has_role(Role.CITIZEN)
 
 
 def _acts_on_step(user, dossier, step, rule):

@@ -9,7 +9,10 @@ from rest_framework.views import APIView
 from core.api import DeadlinePreviewView, TokenView
 from dossiers.api import DossierLookupView, DossierViewSet
 from dossiers.reporting.api import OnTimeReportView
+from dossiers.reporting.digitisation_api import DigitisationReportView
 from dossiers.reporting.late_api import LateReportView
+from dossiers.views.digitisation import api_urlpatterns as digitisation_api
+from dossiers.views.store import api_urlpatterns as store_api
 from procedures.api import FieldViewSet, ProcedureViewSet
 from reform_index.api import AssessmentViewSet, InspectionViewSet, ScorecardViewSet
 
@@ -44,6 +47,13 @@ urlpatterns = [
     path("lookup/", DossierLookupView.as_view(), name="api-lookup"),
     path("reports/on-time/", OnTimeReportView.as_view(), name="api-report-on-time"),
     path("reports/late/", LateReportView.as_view(), name="api-report-late"),
+    path(
+        "reports/digitisation/",
+        DigitisationReportView.as_view(),
+        name="api-report-digitisation",
+    ),
+    *digitisation_api,
+    *store_api,
     *router.urls,
     # Last, and only for paths ending in a slash, so that a missing slash is still
     # redirected (CommonMiddleware only redirects what would otherwise be a 404).

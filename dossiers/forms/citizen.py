@@ -12,10 +12,11 @@ from procedures.models import Level
 from procedures.search import fold
 
 from ..applicants import Applicant
-from ..models import Satisfaction, service_unit
+from ..models import CitizenDocument, Satisfaction, service_unit
 from ..selectors import find_for_lookup
 from ..services.attachments import Upload
 from ..services.intake import Intake
+from ..services.store import Reuse
 from .fields import UPLOAD_ACCEPT, KeepsUploads, UploadField, UploadsField
 
 LOOKUP_NO_MATCH = _(
@@ -68,12 +69,13 @@ def receiving_units(procedure):
 
 
 class DocumentSlot:
-    """One required document on the filing form: the catalogue entry and its upload field
-    (None for guidance lines)."""
+    """One required document on the filing form: the catalogue entry, its upload field
+    (None for guidance lines) and its choice from the citizen's store (None when empty)."""
 
-    def __init__(self, document, field=None):
+    def __init__(self, document, field=None, reuse=None):
         self.document = document
         self.field = field
+        self.reuse = reuse
 
 
 class FilingForm(KeepsUploads, forms.Form):
@@ -123,6 +125,7 @@ class FilingForm(KeepsUploads, forms.Form):
         self.fields["receiving_unit"].queryset = units
         if len(units) == 1:
             self.fields["receiving_unit"].initial = units[0].pk
+        self.stored = CitizenDocument.objects.visible_to(owner).order_by("kind", "-pk")
         self.slots = [self._slot(document) for document in procedure.documents.all()]
         if not any(slot.field for slot in self.slots):
             self.fields["document_any"] = UploadField(
@@ -134,29 +137,39 @@ class FilingForm(KeepsUploads, forms.Form):
     def _slot(self, document):
         if is_note(document):
             return DocumentSlot(document)
-        name = f"document_{document.pk}"
+        name, reuse = f"document_{document.pk}", f"reuse_{document.pk}"
         self.fields[name] = UploadField(
             label=document.name,
-            required=upload_required(document),
+            # A paper taken from the citizen's store needs no upload.
+            required=upload_required(document) and not (self.stored and self.data.get(reuse)),
             error_messages={"required": _("Attach this document.")},
         )
-        return DocumentSlot(document, name)
+        if not self.stored:
+            return DocumentSlot(document, name)
+        self.fields[reuse] = forms.ModelChoiceField(
+            label=_("Or reuse from my document store"),
+            queryset=self.stored,
+            required=False,
+            empty_label="—",
+        )
+        return DocumentSlot(document, name, reuse)
 
     def document_groups(self):
-        """[(case, [(document, bound upload field, held file or None)], [guidance
-        documents])] in catalogue order."""
+        """[(case, [(document, bound upload field, held file or None, bound store choice
+        or None)], [guidance documents])] in catalogue order."""
         groups = {}
         for slot in self.slots:
             uploads, notes = groups.setdefault(slot.document.case.strip(), ([], []))
             if slot.field:
-                uploads.append((slot.document, self[slot.field], self.kept.get(slot.field)))
+                reuse = self[slot.reuse] if slot.reuse else None
+                uploads.append((slot.document, self[slot.field], self.kept.get(slot.field), reuse))
             else:
                 notes.append(slot.document)
         return [(case, uploads, notes) for case, (uploads, notes) in groups.items()]
 
     def clean(self):
         cleaned = super().clean()
-        if not self.files and not self.kept:
+        if not self.files and not self.kept and not self.reuses():
             raise ValidationError(
                 _("Attach at least one document of the dossier."), code="no_documents"
             )
@@ -170,6 +183,10 @@ class FilingForm(KeepsUploads, forms.Form):
             if name.startswith("document_") and file
         ]
 
+    def reuses(self):
+        chosen = ((slot, self.cleaned_data.get(slot.reuse)) for slot in self.slots if slot.reuse)
+        return [Reuse(slot.document, stored) for slot, stored in chosen if stored]
+
     def intake(self):
         data = self.cleaned_data
         return Intake(
@@ -177,6 +194,7 @@ class FilingForm(KeepsUploads, forms.Form):
             applicant=Applicant.from_form(data),
             summary=data["summary"].strip(),
             uploads=self.uploads(),
+            reuses=self.reuses(),
         )
 
 

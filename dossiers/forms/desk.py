@@ -10,7 +10,7 @@ from core.validators import ID_OR_TAX_CODE, NAME, PHONE, NormalisedFormField
 from procedures.models import LIMIT_UNIT_CHOICES, Channel, Procedure
 
 from ..applicants import Applicant, applicant_id_validator
-from ..models import ApplicantKind, PaperForm, Status
+from ..models import ApplicantKind, Exemption, PaperForm, Status
 from ..selectors import scope_units
 from ..services.attachments import Upload
 from ..services.components import (
@@ -172,9 +172,15 @@ class IntakeForm(KeepsUploads, ServiceFormMixin, forms.Form):
             self.fields[row_name(paper, "reused")] = forms.BooleanField(
                 label=_("Reuse existing data"), required=False
             )
+            self.fields[row_name(paper, "exempt")] = forms.ChoiceField(
+                label=_("Why no scan is needed"),
+                choices=[("", "—"), *Exemption.choices],
+                required=False,
+            )
 
     def checklist(self):
-        """(paper, handed, form, count, scan, reused) bound fields, one row per paper."""
+        """(paper, handed, form, count, scan, reused, exempt) bound fields, one row per
+        paper."""
         return [
             (paper, *(self[row_name(paper, part)] for part in ROW_PARTS)) for paper in self.papers
         ]
@@ -222,6 +228,7 @@ class IntakeForm(KeepsUploads, ServiceFormMixin, forms.Form):
                     count=data[row_name(paper, "count")],
                     scan=data.get(row_name(paper, "scan")) or None,
                     reused=data[row_name(paper, "reused")],
+                    exemption=data[row_name(paper, "exempt")],
                 )
                 for paper in self.papers
             ],
@@ -245,7 +252,7 @@ class IntakeForm(KeepsUploads, ServiceFormMixin, forms.Form):
         return DeskLimit(data.get("limit_amount"), data.get("limit_unit"), data["limit_reason"])
 
 
-ROW_PARTS = ("handed", "form", "count", "scan", "reused")
+ROW_PARTS = ("handed", "form", "count", "scan", "reused", "exempt")
 
 
 def row_name(paper, part):

@@ -2,7 +2,14 @@
 ``dossiers.models``, so importing the modules here registers them; the rest of the project
 imports the models and their choices from here."""
 
-from .components import DossierComponent, PaperForm
+from .components import (
+    LEFT_TO_SCAN,
+    DossierComponent,
+    Exemption,
+    PaperForm,
+    fully_digitised_expression,
+    is_fully_digitised,
+)
 from .dossier import (
     CLOCK_RUNNING_STATUSES,
     DUE_FALLS,
@@ -31,20 +38,25 @@ from .records import (
 )
 from .statistics import DailyStat, Flows, MonthlyStat, RollupState
 from .steps import DossierStep, DossierStepQuerySet, StepRework
+from .store import CitizenDocument, CitizenDocumentQuerySet, DocumentSource
 
 __all__ = [
     "CLOCK_RUNNING_STATUSES",
     "DUE_FALLS",
     "FINAL_STATUSES",
     "HELD_UPLOAD_HOURS",
+    "LEFT_TO_SCAN",
     "OPEN_STATUSES",
     "VERDICT_CHOICES",
     "Apology",
     "ApplicantKind",
     "Attachment",
     "AttachmentKind",
+    "CitizenDocument",
+    "CitizenDocumentQuerySet",
     "DailySequence",
     "DailyStat",
+    "DocumentSource",
     "Dossier",
     "DossierComponent",
     "DossierEvent",
@@ -52,6 +64,7 @@ __all__ = [
     "DossierRead",
     "DossierStep",
     "DossierStepQuerySet",
+    "Exemption",
     "Flows",
     "HeldUpload",
     "HeldUploadQuerySet",
@@ -69,5 +82,7 @@ __all__ = [
     "Status",
     "StepRework",
     "SupplementRequest",
+    "fully_digitised_expression",
+    "is_fully_digitised",
     "service_unit",
 ]

@@ -204,6 +204,12 @@ class Dossier(models.Model):
             models.Index(fields=["procedure", "received_at"], name="dossier_proc_time"),
             models.Index(fields=["applicant_user", "-created_at"], name="dossier_applicant"),
             models.Index(fields=["resolved_at"], name="dossier_resolved"),
+            # The late ones among them (why late): a small share, found without a scan.
+            models.Index(
+                fields=["resolved_at"],
+                name="dossier_late_resolved",
+                condition=Q(verdict=Verdict.LATE.value),
+            ),
             models.Index(fields=["-created_at", "-id"], name="dossier_recent"),
             # The live part of the statistics (the days not rolled up yet, usually today)
             # looks dossiers up by the instant each flow happened.

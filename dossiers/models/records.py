@@ -36,7 +36,14 @@ class DossierEvent(models.Model):
         verbose_name = _("dossier event")
         verbose_name_plural = _("dossier events")
         ordering = ["dossier", "at", "pk"]
-        indexes = [models.Index(fields=["dossier", "at"], name="event_dossier_time")]
+        indexes = [
+            # Who held a dossier at a given instant is its last event at or before it
+            # (why late): ordered like the trail and carrying the unit, the lookup reads
+            # the index alone.
+            models.Index(
+                fields=["dossier", "at", "id"], include=["to_unit"], name="event_dossier_time"
+            )
+        ]
 
     def __str__(self):
         return f"{self.dossier_id} {self.action} {self.at:%d/%m/%Y %H:%M}"

@@ -10,10 +10,11 @@ from core.serializers import Serializer
 from procedures.models import LIMIT_UNIT_CHOICES, Channel, Procedure, RequiredDocument
 
 from ..applicants import Applicant
-from ..models import PaperForm, Satisfaction, service_unit
+from ..models import CitizenDocument, Exemption, PaperForm, Satisfaction, service_unit
 from ..services import intake
 from ..services.attachments import Upload
 from ..services.components import ComponentEntry, ComponentsError, DeskLimit
+from ..services.store import Reuse
 from ..uploads import check_upload
 from .dossier import ApplicantSerializer
 
@@ -117,6 +118,12 @@ class ComponentSerializer(Serializer):
         default=False,
         help_text=_("Taken from data already held (counts as handed over, needs no scan)."),
     )
+    exemption = serializers.ChoiceField(
+        choices=Exemption.choices,
+        required=False,
+        default="",
+        help_text=_("Why the paper needs no scan (Circular 03/2025)."),
+    )
 
 
 class CounterIntakeSerializer(DossierCreateSerializer):
@@ -169,8 +176,24 @@ class CounterIntakeSerializer(DossierCreateSerializer):
             ) from None
 
 
+class OwnDocumentField(serializers.PrimaryKeyRelatedField):
+    """A document of the caller's own store: anyone else's does not exist for them."""
+
+    def get_queryset(self):
+        return CitizenDocument.objects.visible_to(self.context["request"].user)
+
+
 class OnlineFilingSerializer(DossierCreateSerializer):
-    """A citizen files online with one of the desks that receive the procedure."""
+    """A citizen files online with one of the desks that receive the procedure. Papers
+    kept in their document store are reused with ``reused_documents`` (ids of required
+    documents) and ``stored_documents`` (ids in the store), in the same order."""
+
+    reused_documents = serializers.ListField(
+        child=serializers.PrimaryKeyRelatedField(queryset=RequiredDocument.objects.all()),
+        required=False,
+        default=list,
+    )
+    stored_documents = serializers.ListField(child=OwnDocumentField(), required=False, default=list)
 
     def validate(self, attrs):
         attrs = super().validate(attrs)
@@ -179,6 +202,10 @@ class OnlineFilingSerializer(DossierCreateSerializer):
                 {"channel": [_("Citizens file online; bring paper dossiers to the desk.")]}
             )
         attrs["receiving_unit"] = self.desk_for(attrs["procedure"], attrs.get("receiving_unit"))
+        if len(attrs["reused_documents"]) != len(attrs["stored_documents"]):
+            raise serializers.ValidationError(
+                {"stored_documents": [_("Give one stored document per reused paper.")]}
+            )
         return attrs
 
     def desk_for(self, procedure, chosen):
@@ -196,10 +223,15 @@ class OnlineFilingSerializer(DossierCreateSerializer):
         return chosen
 
     def create(self, validated_data):
+        body = self.intake(validated_data)
+        body.reuses = [
+            Reuse(document, stored)
+            for document, stored in zip(
+                validated_data["reused_documents"], validated_data["stored_documents"], strict=True
+            )
+        ]
         return intake.file_online(
-            self.context["request"].user,
-            self.intake(validated_data),
-            validated_data["receiving_unit"],
+            self.context["request"].user, body, validated_data["receiving_unit"]
         )
 
 

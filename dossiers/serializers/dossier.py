@@ -18,10 +18,12 @@ from ..models import (
     ApplicantKind,
     Attachment,
     Dossier,
+    DossierComponent,
     DossierEvent,
     DossierStep,
     Rating,
     SupplementRequest,
+    is_fully_digitised,
 )
 from ..public_trail import public_trail, sees_whole_trail
 from ..selectors import dossier_timeline
@@ -136,6 +138,26 @@ class ApplicantSerializer(Serializer):
         return attrs
 
 
+class DossierComponentSerializer(ModelSerializer):
+    """A paper of the dossier and where its digitisation stands."""
+
+    class Meta:
+        model = DossierComponent
+        fields = [
+            "id",
+            "name",
+            "required",
+            "handed_over",
+            "form",
+            "count",
+            "scan",
+            "digitised",
+            "exemption",
+            "digitised_at",
+            "reused",
+        ]
+
+
 class AttachmentSerializer(ModelSerializer):
     name = serializers.CharField(source="original_name")
     url = serializers.SerializerMethodField()
@@ -204,6 +226,10 @@ class DossierDetailSerializer(DossierListSerializer):
     supplements = SupplementRequestSerializer(many=True)
     apologies = ApologySerializer(many=True)
     steps = DossierStepSerializer(many=True)
+    components = DossierComponentSerializer(many=True)
+    fully_digitised = serializers.SerializerMethodField(
+        help_text=_("Every paper received is scanned or exempt.")
+    )
     rating = serializers.SerializerMethodField()
     available_actions = serializers.SerializerMethodField()
 
@@ -227,6 +253,8 @@ class DossierDetailSerializer(DossierListSerializer):
             "supplements",
             "apologies",
             "steps",
+            "components",
+            "fully_digitised",
             "rating",
             "available_actions",
         ]
@@ -241,6 +269,9 @@ class DossierDetailSerializer(DossierListSerializer):
             "email": dossier.applicant_email,
             "address": dossier.applicant_address,
         }
+
+    def get_fully_digitised(self, dossier) -> bool:
+        return is_fully_digitised(dossier)
 
     @extend_schema_field(RatingSerializer(allow_null=True))
     def get_rating(self, dossier):

@@ -20,11 +20,16 @@ def attach_all(dossier, uploads, actor, kind):
         attach(dossier, upload.file, kind, actor, document=upload.document)
 
 
-def attach(dossier, file, kind, actor, document=None):
+def checked_upload(file):
+    """(content_type, sha256) of an acceptable upload, or the refusal on ``file``."""
     try:
-        content_type, digest = check_upload(file)
+        return check_upload(file)
     except ValidationError as error:
         raise TransitionError(error.messages[0], field="file") from None
+
+
+def attach(dossier, file, kind, actor, document=None):
+    content_type, digest = checked_upload(file)
     return Attachment.objects.create(
         dossier=dossier,
         kind=kind,

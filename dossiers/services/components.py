@@ -8,13 +8,15 @@ from datetime import time
 from decimal import Decimal
 
 from django.conf import settings
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.workdays import LimitUnit
 from procedures.models import DocumentKind
 
-from ..models import AttachmentKind, DossierComponent, PaperForm
+from ..models import AttachmentKind, DossierComponent, Exemption, PaperForm
 from .attachments import attach
+from .digitisation import scan_problem
 from .errors import TransitionError
 
 MAX_COUNT = 100
@@ -30,6 +32,7 @@ class ComponentEntry:
     count: int | None = None  # None for the document's usual count
     scan: object = None  # the scanned file, checked by dossiers.uploads
     reused: bool = False  # taken from data the administration already holds
+    exemption: str = ""  # an Exemption value: a paper Circular 03/2025 needs no scan of
 
     @property
     def received(self):
@@ -81,6 +84,15 @@ def check_checklist(procedure, entries, uploaded=()):
             errors.setdefault(key, []).append(
                 _("The form must be original, certified copy or copy.")
             )
+        problem = scan_problem(entry.scan) if entry.scan is not None else None
+        if problem:
+            errors.setdefault(key, []).append(problem)
+        if entry.exemption and entry.exemption not in Exemption.values:
+            errors.setdefault(key, []).append(_("Choose a reason of Circular 03/2025."))
+        elif entry.exemption and entry.scan is not None:
+            errors.setdefault(key, []).append(
+                _("A scanned paper is not exempt: give either the scan or the exemption.")
+            )
         if entry.count is not None and not 1 <= entry.count <= MAX_COUNT:
             errors.setdefault(key, []).append(
                 _("The count must be between 1 and %(max)s.") % {"max": MAX_COUNT}
@@ -111,12 +123,17 @@ def record_components(dossier, actor, entries=None, online=False):
     for attachment in attached:
         scans.setdefault(attachment.document_id, attachment)
     rows = []
+    now = timezone.now()
     for order, paper in enumerate(papers_of(dossier.procedure)):
         entry = given.get(paper.pk)
         scan = scans.get(paper.pk)
         if entry is not None and entry.scan is not None:
             scan = attach(dossier, entry.scan, AttachmentKind.APPLICATION, actor, document=paper)
         default_form = PaperForm.COPY.value if online else usual_form(paper)
+        exemption = entry.exemption if entry else ""
+        # A reused paper is already held in digitised form.
+        digitised = scan is not None or (entry is not None and entry.reused)
+        settled = digitised or bool(exemption)
         rows.append(
             DossierComponent(
                 dossier=dossier,
@@ -129,7 +146,10 @@ def record_components(dossier, actor, entries=None, online=False):
                 form=(entry.form if entry else "") or default_form,
                 count=(entry.count if entry else None) or usual_count(paper),
                 scan=scan,
-                digitised=scan is not None,
+                digitised=digitised,
+                exemption=exemption,
+                digitised_by=actor if settled else None,
+                digitised_at=now if settled else None,
                 reused=entry is not None and entry.reused,
             )
         )

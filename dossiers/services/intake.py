@@ -20,6 +20,7 @@ from .clock import start_clock
 from .components import check_checklist, dossier_terms, record_components
 from .errors import TransitionError
 from .steps import create_steps
+from .store import apply_reuses, check_reuses
 from .transitions import enter_status, log_event
 
 
@@ -31,6 +32,8 @@ class Intake:
     uploads: list = field(default_factory=list)
     components: list | None = None  # the desk's checklist (ComponentEntry), if used
     desk_limit: object = None  # a DeskLimit when the catalogue states no time limit
+    reuses: list = field(default_factory=list)  # papers from the applicant's store (Reuse)
+    consent: bool = False  # at the counter: the applicant agreed to the reuse
 
 
 def file_online(citizen, intake, receiving_unit, now=None):
@@ -40,6 +43,7 @@ def file_online(citizen, intake, receiving_unit, now=None):
     if not intake.procedure.is_online:
         raise TransitionError(_("This procedure cannot be filed online."), field="procedure")
     now = now or timezone.now()
+    check_reuses(citizen, intake.procedure, intake.reuses)
     with transaction.atomic():
         dossier = _new_dossier(intake, receiving_unit, Channel.ONLINE, now)
         dossier.applicant_user = citizen
@@ -48,6 +52,7 @@ def file_online(citizen, intake, receiving_unit, now=None):
         dossier.save()
         attach_all(dossier, intake.uploads, citizen, AttachmentKind.APPLICATION)
         record_components(dossier, citizen, online=True)
+        apply_reuses(dossier, intake.reuses, citizen, now)
         log_event(dossier, Action.FILE_ONLINE, citizen, now, "", note=intake.summary)
     return dossier
 
@@ -58,8 +63,10 @@ def intake_at_counter(officer, intake, channel=Channel.COUNTER, applicant_user=N
     if unit is None or not may_create(Action.INTAKE, officer):
         raise TransitionError(_("Only a desk officer can receive dossiers at the counter."))
     now = now or timezone.now()
+    check_reuses(applicant_user, intake.procedure, intake.reuses, consent=intake.consent)
     if intake.components is not None:
         uploaded = {upload.document.pk for upload in intake.uploads if upload.document}
+        uploaded |= {reuse.document.pk for reuse in intake.reuses}
         check_checklist(intake.procedure, intake.components, uploaded)
     with transaction.atomic():
         dossier = _new_dossier(intake, unit, channel, now)
@@ -70,6 +77,7 @@ def intake_at_counter(officer, intake, channel=Channel.COUNTER, applicant_user=N
         dossier.save()
         attach_all(dossier, intake.uploads, officer, AttachmentKind.APPLICATION)
         record_components(dossier, officer, intake.components)
+        apply_reuses(dossier, intake.reuses, officer, now)
         create_steps(dossier, now, officer)
         event = log_event(dossier, Action.INTAKE, officer, now, "", note=dossier.limit_reason)
         notifications.after_commit(dossier, event, NotificationKind.RECEIVED)

@@ -20,6 +20,7 @@ from ..models import (
     DossierEvent,
     NotificationKind,
     Rating,
+    RatingChannel,
     Satisfaction,
     Status,
     SupplementRequest,
@@ -314,10 +315,20 @@ def apologize(dossier, actor, reason, new_appointment_at, now=None):
 
 
 def rate(dossier, actor, level, comment="", now=None):
+    """The applicant's rating: ``actor`` is their account or the counter device
+    (services/ratings.py), which records who handed it over."""
     if level not in Satisfaction.values:
         raise TransitionError(_("Choose one of the satisfaction levels."), field="level")
+    opened_by = getattr(actor, "opened_by", None)
 
     def record(locked, at):
-        Rating.objects.create(dossier=locked, level=level, comment=comment, rated_at=at)
+        Rating.objects.create(
+            dossier=locked,
+            level=level,
+            comment=comment,
+            rated_at=at,
+            channel=RatingChannel.COUNTER_DEVICE if opened_by else RatingChannel.ACCOUNT,
+            device_opened_by=opened_by,
+        )
 
     return _transition(dossier, actor, Action.RATE, record, note=comment, now=now)

@@ -26,7 +26,7 @@ from procedures.views import paginate
 from .. import selectors
 from ..forms.desk import DeskListForm, IntakeForm, procedure_label
 from ..forms.desk_actions import ACTION_FORMS, QUEUE_ACTIONS
-from ..models import ReadKind, Status
+from ..models import Exemption, ReadKind, Status
 from ..privacy.reads import reason_of, record_read
 from ..words import remaining_words
 from ..workflow import available_actions, refusal_reason
@@ -247,6 +247,7 @@ def _render_dossier(request, dossier, bound=None):
     ]
     supplements = list(dossier.supplements.all())
     apologies = list(dossier.apologies.all())
+    components = selectors.dossier_components(dossier)
     context = {
         "dossier": dossier,
         "events": selectors.dossier_timeline(dossier),
@@ -255,7 +256,9 @@ def _render_dossier(request, dossier, bound=None):
         "apologies": apologies,
         "action_forms": forms,
         "steps": [_step_row(step) for step in selectors.dossier_steps(dossier)],
-        "components": selectors.dossier_components(dossier),
+        "components": components,
+        "left_to_scan": sum(component.left for component in components),
+        "exemptions": Exemption.choices,
         "print_links": print_links(dossier, bool(supplements), bool(apologies)),
         "receipt_pdf": RECEIPT_PDF_PATH.format(code=quote(dossier.code)),
     }

@@ -14,17 +14,30 @@ INLINE_TYPES = frozenset({"application/pdf", "image/jpeg", "image/png"})
 def attachment_response(request, item):
     """The file of ``item`` (an Attachment with its dossier), its download logged as a
     read of the dossier's papers when staff download it."""
-    try:
-        handle = item.file.open("rb")
-    except OSError:
-        raise Http404(_("The file is missing from storage.")) from None
+    handle = _opened(item.file)
     reason = reason_of(request)
     record_read(request.user, item.dossier, ReadKind.DOWNLOAD, item.original_name, reason)
+    return private_file_response(handle, item.content_type, item.original_name)
+
+
+def stored_file_response(item):
+    """The file of ``item`` (anything with file, content_type and original_name)."""
+    return private_file_response(_opened(item.file), item.content_type, item.original_name)
+
+
+def _opened(field_file):
+    try:
+        return field_file.open("rb")
+    except OSError:
+        raise Http404(_("The file is missing from storage.")) from None
+
+
+def private_file_response(handle, content_type, name):
     response = FileResponse(
         handle,
-        content_type=item.content_type,
-        as_attachment=item.content_type not in INLINE_TYPES,
-        filename=item.original_name,
+        content_type=content_type,
+        as_attachment=content_type not in INLINE_TYPES,
+        filename=name,
     )
     response["X-Content-Type-Options"] = "nosniff"
     # Applicants' papers: no shared cache (a proxy, the next user of a desk PC) may keep them.

@@ -108,6 +108,10 @@ DATABASES = {
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=0))
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# The embedded SQLite demo builds covering indexes without their extra columns; it says so
+# at every migrate, and it is only the demo.
+if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+    SILENCED_SYSTEM_CHECKS = ["models.W040"]
 
 AUTH_USER_MODEL = "core.User"
 AUTHENTICATION_BACKENDS = [
@@ -266,6 +270,7 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "DossierStatusEnum": "dossiers.models.Status",
         "SatisfactionEnum": "dossiers.models.Satisfaction",
+        "ExemptionEnum": "dossiers.models.Exemption",
         "ProcedureLevelEnum": "procedures.models.Level",
         "ScorecardStateEnum": "reform_index.models.ScorecardState",
         "AssessmentStateEnum": "reform_index.models.AssessmentState",

@@ -118,6 +118,12 @@ REFUSALS = (
         "an unknown or unpublished procedure code, or a desk that does not receive it",
     ),
     Refusal(
+        "POST /api/v1/dossiers/{code}/components/{pk}/*/",
+        400,
+        "only a desk officer digitises; the paper was not handed over or is already digitised; "
+        "a scan must be a PDF, JPEG or PNG by its content",
+    ),
+    Refusal(
         "POST /api/v1/dossiers/{code}/*/",
         400,
         "the workflow does not allow this action now: the dossier's status, the caller's "

@@ -31,12 +31,14 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
+from dossiers.models import DossierComponent
 from reform_index.models import Inspection
 from tests.api.refusals import judge
 from tests.security.matrix import (
     DRAFT_YEAR,
     PUBLISHED_YEAR,
     SELF_ASSESSMENT_YEAR,
+    add_document_store,
     add_reform_index,
 )
 from tests.world import PASSWORD, add_citizen_dossiers, build_world
@@ -84,6 +86,7 @@ def world_access(django_db_setup, django_db_blocker):
         with override_settings(REST_FRAMEWORK=rates):
             world = add_citizen_dossiers(build_world())
             add_reform_index(world)
+            add_document_store(world)
             tokens = {role: token_for(world.roles[role]) for role in FUZZ_ROLES if role != "anon"}
             # After the test client's requests, which reconnect the closing on their way out.
             with connection_kept_open():
@@ -116,6 +119,10 @@ def real_keys(world):
         "year": [PUBLISHED_YEAR, DRAFT_YEAR, SELF_ASSESSMENT_YEAR],
         "unit_code": [world.town.code, world.other_town.code],
         "id": list(Inspection.objects.values_list("pk", flat=True)),
+        "pk": [
+            world.stored.pk,
+            *DossierComponent.objects.order_by("pk").values_list("pk", flat=True),
+        ],
     }
 
 

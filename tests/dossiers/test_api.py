@@ -17,9 +17,9 @@ from tests.dossiers.conftest import intake
 from tests.procedures.factories import ProcedureFactory, RequiredDocumentFactory
 
 URL = "/api/v1/dossiers/"
-# The user's unit and groups, then the dossier with its four prefetched lists, then the
+# The user's unit and groups, then the dossier with its five prefetched lists, then the
 # staff read's line in the read log.
-DETAIL_QUERIES = 8
+DETAIL_QUERIES = 9
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 

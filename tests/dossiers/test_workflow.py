@@ -98,15 +98,17 @@ def test_every_action_from_every_status(make, world, action, status):
     dossier = make(status)
     events_before = dossier.events.count()
     expected = EXPECTED_TARGET[action].get(status)
+    # A superuser may take every action but the rating, which is the applicant's alone.
+    actor = world.citizen if action == Action.RATE else world.admin
     if expected is None:
         with pytest.raises(TransitionError) as refused:
-            perform(action, dossier, world.admin)
+            perform(action, dossier, actor)
         assert "không" in refused.value.message.lower() or refused.value.message
         dossier.refresh_from_db()
         assert dossier.status == status
         assert dossier.events.count() == events_before
     else:
-        result = perform(action, dossier, world.admin)
+        result = perform(action, dossier, actor)
         result.refresh_from_db()
         assert result.status == expected
         assert result.events.count() == events_before + 1

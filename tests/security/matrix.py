@@ -18,10 +18,11 @@ from datetime import timedelta
 from django.db import transaction
 from django.utils import timezone
 
-from dossiers.models import Dossier, DossierEvent, Rating
+from dossiers.models import CitizenDocument, Dossier, DossierComponent, DossierEvent, Rating
+from dossiers.services.store import StoredPaper, add_document
 from reform_index.models import Inspection, Scorecard
 from tests.reform_index.factories import CriterionFactory, InspectionFactory, ScorecardFactory
-from tests.samples import png_upload
+from tests.samples import pdf_upload, png_upload
 from tests.world import BIRTH_REGISTRATION, CITIZEN_PHONE
 
 ROLES = (
@@ -91,18 +92,29 @@ def add_reform_index(world):
     InspectionFactory(unit=town, findings=REFORM_MARKERS["J"], unpublished=True)
 
 
+def add_document_store(world):
+    """A birth certificate in the citizen's document store."""
+    world.stored = add_document(
+        world.citizen, pdf_upload("khai-sinh.pdf"), StoredPaper("Giấy khai sinh", "123/2020")
+    )
+    return world
+
+
 def placeholders(world):
     values = {
         "proc": BIRTH_REGISTRATION,
         "phone": CITIZEN_PHONE,
         "draft": DRAFT_YEAR,
         "published": PUBLISHED_YEAR,
+        "doc": world.stored.pk,
     }
     for letter, dossier in world.dossiers.items():
         values[letter] = dossier.code
         values[f"{letter}_pk"] = dossier.pk
         first = dossier.attachments.order_by("pk").first()
         values[f"{letter}_att"] = first.pk if first else 0
+        paper = dossier.components.order_by("order", "pk").first()
+        values[f"{letter}_comp"] = paper.pk if paper else 0
     return values
 
 
@@ -121,6 +133,7 @@ def bodies(world):
         "transfer": {"to_unit": "H26.45"},
         "apology": {"reason": "Chậm do xác minh", "new_appointment_at": later},
         "rate": {"level": "satisfied"},
+        "exempt": {"reason": "confidential"},
         "inspection": {
             "unit": "H26.45",
             "date": "2026-06-15",
@@ -133,14 +146,15 @@ def bodies(world):
         "page-resolve": {"resolve-note": "Xong"},
         "page-return": {"return-note": ""},
         "page-rate": {"level": "satisfied", "comment": ""},
+        "page-exempt": {"reason": "confidential"},
         "page-withdraw": {"reason": "Không cần nữa", "confirm": "on"},
         "page-supplement": lambda: {"note": "Bổ sung", "files": png_upload()},
     }
 
 
 def fingerprint():
-    """What a successful write changes: the trail, the dossiers, ratings, inspections and
-    scorecard states."""
+    """What a successful write changes: the trail, the dossiers, ratings, inspections,
+    scorecard states and the papers digitised or exempt."""
     states = tuple(Scorecard.objects.order_by("year").values_list("state", flat=True))
     return (
         DossierEvent.objects.count(),
@@ -148,6 +162,9 @@ def fingerprint():
         Rating.objects.count(),
         Inspection.objects.count(),
         states,
+        DossierComponent.objects.filter(digitised=True).count(),
+        DossierComponent.objects.exclude(exemption="").count(),
+        CitizenDocument.objects.count(),
     )
 
 

@@ -59,13 +59,20 @@ POST /api/v1/dossiers/{R}/return/                            note            401
 POST /api/v1/dossiers/{O}/request-withdrawal/                reason          401       200!      404       200!      404       400       404       400       404       400       400       200!
 POST /api/v1/dossiers/{O}/stop/                              reason          401       400       404       200!      404       200!      404       200!      404       400       400       200!
 POST /api/v1/dossiers/{O}/apologize/                         apology         401       400       404       400       404       200!      404       200!      404       400       400       200!
-POST /api/v1/dossiers/{T}/rate/                              rate            401       200!      404       200!      404       400       404       400       404       400       400       200!
+POST /api/v1/dossiers/{T}/rate/                              rate            401       200!      404       400       404       400       404       400       404       400       400       400
+POST /api/v1/dossiers/{O}/components/{O_comp}/exempt/        exempt          401       400       404       200!      404       400       404       400       404       400       400       200!
+POST /api/v1/dossiers/{O}/components/{O_comp}/scan/          exempt          401       415       404       415       404       415       404       415       404       415       415       415
+POST /api/v1/dossiers/{X}/components/{X_comp}/exempt/        exempt          401       404       400       404       200!      404       400       404       400       400       400       200!
 
 # API: public lookup, reports, catalogue, reform index                       anon      citizen   citizen2  desk      desk2     spec      spec2     uleader   uleader2  leader    index     admin
 GET  /api/v1/lookup/?code={O}&phone={phone}                                  200       200       200       200       200       200       200       200       200       200       200       200
 GET  /api/v1/lookup/?code={O}&phone=0900000000                               404       404       404       404       404       404       404       404       404       404       404       404
 GET  /api/v1/reports/on-time/                                                401       403       403       403       403       403       403       200       200       200       200       200
 GET  /api/v1/reports/late/                                                   401       403       403       403       403       403       403       200       200       200       200       200
+GET  /api/v1/reports/digitisation/                                           401       403       403       403       403       403       403       200       200       200       200       200
+GET  /api/v1/me/documents/                                                   401       200       200       200       200       200       200       200       200       200       200       200
+GET  /api/v1/me/documents/{doc}/                                             401       200       404       404       404       404       404       404       404       404       404       404
+DELETE /api/v1/me/documents/{doc}/                                           401       204!      404       404       404       404       404       404       404       404       404       404
 GET  /api/v1/procedures/{proc}/                                              200       200       200       200       200       200       200       200       200       200       200       200
 GET  /api/v1/auth/token/                                                     405       405       405       405       405       405       405       405       405       405       405       405
 GET  /api/schema/                                                            200       200       200       200       200       200       200       200       200       200       200       200
@@ -89,9 +96,12 @@ POST /desk/dossiers/{S}/receive/                             page-receive    302
 POST /desk/dossiers/{O}/transfer/                            page-transfer   302       403       403       302!      404       302!      404       302!      404       302       302       302!
 POST /desk/dossiers/{O}/resolve/                             page-resolve    302       403       403       302       404       302!      404       302!      404       302       302       302!
 POST /desk/dossiers/{R}/return/                              page-return     302       403       403       302!      404       302       404       302       404       302       302       302!
+POST /desk/dossiers/{O}/components/{O_comp}/exempt/          page-exempt     302       403       403       302!      404       302       404       302       404       302       302       302!
+POST /desk/dossiers/{O}/components/{O_comp}/scan/            page-exempt     302       403       403       302       404       302       404       302       404       302       302       302
 GET  /desk/logbook/                                                          302       403       403       {OPURT}   {X}       {OPURT}   {X}       {OPURT}   {X}       {OPURTX}  {OPURTX}  {OPURTX}
 GET  /desk/logbook.csv                                                       302       403       403       {OPURT}   {X}       {OPURT}   {X}       {OPURT}   {X}       {OPURTX}  {OPURTX}  {OPURTX}
 GET  /desk/logbook.xlsx                                                      302       403       403       200       200       200       200       200       200       200       200       200
+POST /desk/rating-device/{T}/                                note            302       403       403       302       404       302       404       302       404       302       302       302
 GET  /print/{O}/receipt/                                                     302       200       404       200       404       200       404       200       404       200       200       200
 GET  /print/{O}/receipt.pdf                                                  302       200       404       200       404       200       404       200       404       200       200       200
 GET  /print/{O}/tracking/                                                    302       200       404       200       404       200       404       200       404       200       200       200
@@ -102,9 +112,12 @@ GET  /dossiers/mine/data/                                                    302
 GET  /dossiers/{O}/                                                          302       200       404       200       404       200       404       200       404       200       200       200
 GET  /dossiers/{S}/filed/                                                    302       200       404       200       404       404       404       200       404       200       200       200
 GET  /dossiers/file/{proc}/                                                  302       200       200       403       403       403       403       403       403       403       403       403
-POST /dossiers/{T}/rate/                                     page-rate       302       302!      404       302!      404       200       404       200       404       200       200       302!
+POST /dossiers/{T}/rate/                                     page-rate       302       302!      404       200       404       200       404       200       404       200       200       200
 POST /dossiers/{O}/withdraw/                                 page-withdraw   302       302!      404       302!      404       200       404       200       404       200       200       302!
 POST /dossiers/{U}/supplement/                               page-supplement 302       302!      404       302!      404       200       404       200       404       200       200       302!
+GET  /dossiers/mine/store/                                                   302       200       200       200       200       200       200       200       200       200       200       200
+GET  /dossiers/mine/store/{doc}/file/                                        302       200       404       404       404       404       404       404       404       404       404       404
+POST /dossiers/mine/store/{doc}/delete/                                      302       302!      404       404       404       404       404       404       404       404       404       404
 GET  /attachments/{O_att}/                                                   404       200       404       200       404       200       404       200       404       200       200       200
 GET  /lookup/?code={O}&phone={phone}                                         200       200       200       200       200       200       200       200       200       200       200       200
 
@@ -158,9 +171,20 @@ def test_each_role_gets_exactly_its_column(world, role):
 
 
 def test_every_row_is_a_route_of_the_portal():
-    sample = {"proc": "1.001193", "phone": "0912345678", "draft": 2002, "published": 2001}
+    sample = {
+        "proc": "1.001193",
+        "phone": "0912345678",
+        "draft": 2002,
+        "published": 2001,
+        "doc": 1,
+    }
     for letter in "OSPURTX":
-        sample |= {letter: "H26.45-261125-0001", f"{letter}_pk": 1, f"{letter}_att": 1}
+        sample |= {
+            letter: "H26.45-261125-0001",
+            f"{letter}_pk": 1,
+            f"{letter}_att": 1,
+            f"{letter}_comp": 1,
+        }
     for row in ROWS:
         resolve(urlsplit(row.path.format(**sample)).path)
 

@@ -1,0 +1,126 @@
+"""The citizen's document store (kho dữ liệu): a citizen adds and deletes their own papers;
+a new dossier reuses one for a component instead of a new upload or scan — online by the
+owner, at the counter with the owner's consent — and the component records it as reused
+(the service index's indicator of reused digitised data)."""
+
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from core.roles import Role
+
+from ..models import Attachment, AttachmentKind, CitizenDocument, DocumentSource
+from .attachments import checked_upload
+from .errors import TransitionError
+
+
+@dataclass
+class StoredPaper:
+    """What the citizen says a stored file is."""
+
+    kind: str
+    number: str = ""
+    issuer: str = ""
+    issued_on: object = None  # date
+    valid_until: object = None  # date
+
+
+@dataclass
+class Reuse:
+    """A component of a new dossier taken from the owner's store."""
+
+    document: object  # the RequiredDocument of the procedure
+    stored: object  # the CitizenDocument
+
+
+def add_document(owner, file, paper, source=DocumentSource.UPLOADED):
+    """Keep ``file`` in ``owner``'s store, checked by content like every upload."""
+    if not owner.has_role(Role.CITIZEN):
+        raise TransitionError(_("Only citizens keep a document store."))
+    if not paper.kind.strip():
+        raise TransitionError(_("Say what kind of paper this is."), field="kind")
+    if paper.issued_on and paper.valid_until and paper.valid_until < paper.issued_on:
+        raise TransitionError(
+            _("The paper cannot be valid until before it was issued."), field="valid_until"
+        )
+    content_type, digest = checked_upload(file)
+    return CitizenDocument.objects.create(
+        owner=owner,
+        kind=paper.kind.strip(),
+        number=paper.number.strip(),
+        issuer=paper.issuer.strip(),
+        issued_on=paper.issued_on,
+        valid_until=paper.valid_until,
+        file=file,
+        original_name=file.name[:255],
+        content_type=content_type,
+        size=file.size,
+        sha256=digest,
+        source=source,
+    )
+
+
+def delete_document(owner, document):
+    """Remove one of ``owner``'s documents; dossiers that reused it keep their copy."""
+    if document.owner_id != owner.pk:
+        raise TransitionError(_("This document is not in your store."))
+    document.delete()
+
+
+def check_reuses(owner, procedure, reuses, consent=True):
+    """Refuse reuses of papers of another procedure, of someone else's documents, twice the
+    same paper, or at the counter without the owner's consent."""
+    if reuses and not consent:
+        raise TransitionError(
+            _("Tick the applicant's consent before reusing papers from their store."),
+            field="consent",
+        )
+    papers = set()
+    for reuse in reuses:
+        if reuse.stored.owner_id != getattr(owner, "pk", None):
+            raise TransitionError(
+                _("No such document in the applicant's store."), field="stored_documents"
+            )
+        if reuse.document.procedure_id != procedure.pk:
+            raise TransitionError(
+                _("This document is not part of this procedure's dossier."),
+                field="reused_documents",
+            )
+        if reuse.document.pk in papers:
+            raise TransitionError(_("This document is listed twice."), field="reused_documents")
+        papers.add(reuse.document.pk)
+
+
+def apply_reuses(dossier, reuses, actor, now=None):
+    """Mark the components of ``reuses`` received, digitised and reused, each with the
+    stored file as its scan (the same file, not a copy)."""
+    if not reuses:
+        return
+    now = now or timezone.now()
+    with transaction.atomic():
+        components = {
+            component.document_id: component
+            for component in dossier.components.filter(
+                document__in=[reuse.document for reuse in reuses]
+            )
+        }
+        for reuse in reuses:
+            component, stored = components[reuse.document.pk], reuse.stored
+            component.scan = Attachment.objects.create(
+                dossier=dossier,
+                kind=AttachmentKind.APPLICATION,
+                document=reuse.document,
+                file=stored.file.name,
+                original_name=stored.original_name,
+                content_type=stored.content_type,
+                size=stored.size,
+                sha256=stored.sha256,
+                uploaded_by=actor,
+            )
+            component.handed_over = component.digitised = component.reused = True
+            component.exemption = ""
+            component.reused_from = stored
+            component.digitised_by, component.digitised_at = actor, now
+            component.save()
