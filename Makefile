@@ -34,7 +34,8 @@ requirements:
 messages: install
 	@command -v msgfmt >/dev/null || { echo "msgfmt is missing: install GNU gettext" \
 		"(sudo apt-get install gettext)." >&2; exit 1; }
-	@scripts/check-translations.sh
+	@for po in locale/vi/LC_MESSAGES/django.po locale_overrides/vi/LC_MESSAGES/*.po; do \
+		scripts/check-translations.sh $$po || exit 1; done
 	$(MANAGE) compilemessages --ignore "$(VENV)" -v 0
 
 prepare: requirements messages

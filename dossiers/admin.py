@@ -6,6 +6,7 @@ from django.contrib import admin, messages
 from django.contrib.admin.filters import RelatedFieldListFilter
 from django.urls import reverse
 from django.utils.html import format_html
+from django.utils.text import Truncator
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -261,7 +262,8 @@ class DossierAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 
     @admin.display(description=_("procedure"), ordering="procedure__code")
     def procedure_code(self, obj):
-        return obj.procedure.code
+        # A bare code tells nobody what the dossier is for; the name is cut to fit a row.
+        return f"{obj.procedure.code} — {Truncator(obj.procedure.name).chars(60)}"
 
     @admin.display(description=_("desk screen"))
     def desk_link(self, obj):

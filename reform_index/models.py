@@ -51,6 +51,7 @@ class Scorecard(models.Model):
     published_at = models.DateTimeField(_("published at"), null=True, blank=True)
     published_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
+        verbose_name=_("published by"),
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
@@ -58,7 +59,7 @@ class Scorecard(models.Model):
     )
     # Set only when a leader published before the period ended, saying why.
     early_publication_reason = models.TextField(_("reason for publishing early"), blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     objects = ScorecardQuerySet.as_manager()
 
@@ -104,7 +105,12 @@ class Criterion(models.Model):
 
     scorecard = models.ForeignKey(Scorecard, on_delete=models.CASCADE, related_name="criteria")
     parent = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.CASCADE, related_name="children"
+        "self",
+        verbose_name=_("parent criterion"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="children",
     )
     code = models.CharField(_("code"), max_length=20)
     name = models.CharField(_("name"), max_length=500)

@@ -124,9 +124,26 @@ class ScorecardAdmin(admin.ModelAdmin):
         return super().get_queryset(request).visible_to(request.user)
 
     def get_readonly_fields(self, request, obj=None):
-        if obj is not None and obj.state != ScorecardState.DRAFT:
-            return (*ScorecardForm.Meta.fields, *self.STATE_FIELDS)
-        return self.STATE_FIELDS
+        # Once the scorecard is open, its grade bands read as a scale, not as JSON.
+        if self._frozen(obj):
+            kept = [name for name in ScorecardForm.Meta.fields if name != "grade_bands"]
+            return (*kept, "grade_scale", *self.STATE_FIELDS)
+        return ("grade_scale", *self.STATE_FIELDS)
+
+    def get_exclude(self, request, obj=None):
+        return ("grade_bands",) if self._frozen(obj) else super().get_exclude(request, obj)
+
+    @staticmethod
+    def _frozen(obj):
+        return obj is not None and obj.state != ScorecardState.DRAFT
+
+    @admin.display(description=_("grade scale"))
+    def grade_scale(self, obj):
+        bands = obj.grade_bands if isinstance(obj.grade_bands, list) else []
+        steps = [
+            f"{band.get('grade')} ≥ {band.get('min')}" for band in bands if isinstance(band, dict)
+        ]
+        return " · ".join(steps) or "—"
 
     def get_urls(self):
         view = self.admin_site.admin_view(self.import_view)
