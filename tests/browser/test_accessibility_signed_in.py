@@ -1,15 +1,19 @@
 """axe-core on the pages people work in once signed in — the desk's lists, a dossier with
 its steps and components, the work lists, the leaders' dashboard and its why-late
-drill-down, the citizen's own pages — and on the error page: no violation of impact
+drill-down, the citizen's own pages and document store, the counter rating device — and
+on the error page: no violation of impact
 serious or critical."""
 
 import pytest
+from django.contrib.auth import get_user_model
 from playwright.sync_api import expect
 
+from dossiers.services import ratings
 from tests.browser.steps import log_in, publish_index, serious_violations
 from tests.world import add_citizen_dossiers, add_review_step, build_world
 
 pytestmark = pytest.mark.browser
+User = get_user_model()
 
 # (who, page); "{O}" is the code of the citizen's dossier in progress at the town.
 SIGNED_IN_PAGES = [
@@ -24,6 +28,7 @@ SIGNED_IN_PAGES = [
     ("leader", "/dashboard/late/"),
     ("citizen", "/dossiers/mine/"),
     ("citizen", "/dossiers/{O}/"),
+    ("citizen", "/dossiers/mine/store/"),
 ]
 
 
@@ -51,6 +56,15 @@ def test_the_index_workspace_has_no_serious_accessibility_violation(page, shots)
     log_in(page, shots, "cchc")
     response = page.goto("/reform-index/work/")
     assert response.status == 200
+    assert serious_violations(page) == []
+
+
+def test_the_counter_rating_device_has_no_serious_accessibility_violation(page, shots, dossiers):
+    token = ratings.open_device(dossiers["T"], User.objects.get(username="desk"))
+    response = page.goto(f"/rating/{token}/")
+    assert response.status == 200
+    expect(page.get_by_role("button", name="Gửi đánh giá")).to_be_visible()
+    shots(page, "rating device")
     assert serious_violations(page) == []
 
 
