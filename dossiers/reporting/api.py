@@ -18,6 +18,13 @@ from .access import can_read_reports, report_units
 from .files import XLSX_MIME, report_csv, report_xlsx
 from .on_time import on_time_report
 
+# The period and scope every report takes, as its schema documents them.
+PERIOD_PARAMETERS = [
+    OpenApiParameter("from", OpenApiTypes.DATE, description="default 1 January"),
+    OpenApiParameter("to", OpenApiTypes.DATE, description="default today"),
+    OpenApiParameter("unit", str, description="unit code: that unit and below"),
+]
+
 
 class CanReadReports(permissions.BasePermission):
     message = _("Reports are for leaders and reform index officers.")
@@ -90,9 +97,7 @@ class OnTimeReportView(APIView):
     @extend_schema(
         parameters=[
             OpenApiParameter("group_by", enum=["unit", "field", "procedure", "month"]),
-            OpenApiParameter("from", OpenApiTypes.DATE, description="default 1 January"),
-            OpenApiParameter("to", OpenApiTypes.DATE, description="default today"),
-            OpenApiParameter("unit", str, description="unit code: that unit and below"),
+            *PERIOD_PARAMETERS,
             OpenApiParameter("field", str, description="field code"),
             OpenApiParameter("procedure", str, description="procedure code"),
             OpenApiParameter("format", enum=["json", "csv", "xlsx"]),

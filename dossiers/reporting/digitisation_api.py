@@ -3,15 +3,14 @@ how many are fully digitised, and their papers digitised, exempt and reused. Thi
 counting is ``digitisation``'s, the access rule and the period's rules the on-time report's,
 and the dossiers start from ``visible_to``."""
 
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from ..models import Dossier
 from .access import report_units
-from .api import CanReadReports
+from .api import PERIOD_PARAMETERS, CanReadReports
 from .digitisation import digitisation_figures
 from .late_api import LateQuerySerializer
 
@@ -41,9 +40,7 @@ class DigitisationReportView(APIView):
 
     @extend_schema(
         parameters=[
-            OpenApiParameter("from", OpenApiTypes.DATE, description="default 1 January"),
-            OpenApiParameter("to", OpenApiTypes.DATE, description="default today"),
-            OpenApiParameter("unit", str, description="unit code: that unit and below"),
+            *PERIOD_PARAMETERS,
         ],
         responses=inline_serializer(
             "DigitisationReport",

@@ -24,7 +24,7 @@ from core.selectors import get_working_calendar
 from ..words import person
 from . import late
 from .access import report_units
-from .api import CanReadReports, ReportQuerySerializer
+from .api import PERIOD_PARAMETERS, CanReadReports, ReportQuerySerializer
 
 GROUPINGS = [grouping for grouping, _label in late.GROUPING_CHOICES]
 
@@ -116,9 +116,7 @@ class LateReportView(APIView):
 
     @extend_schema(
         parameters=[
-            OpenApiParameter("from", OpenApiTypes.DATE, description="default 1 January"),
-            OpenApiParameter("to", OpenApiTypes.DATE, description="default today"),
-            OpenApiParameter("unit", str, description="unit code of your scope"),
+            *PERIOD_PARAMETERS,
             OpenApiParameter("group", enum=GROUPINGS, description="default unit"),
             OpenApiParameter(
                 "page", {"type": "integer", "minimum": 1}, description="page of the late dossiers"
