@@ -20,8 +20,10 @@ INPUT_YEARS = (1900, 2100)
 
 UNSTORABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
 _TIME = r"\d{1,2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?"
-_OFFSET = r"(?:Z|\s?[+-]\d{2}(?::?\d{2})?)"
+_OFFSET = r"(?:Z|\s?([+-])(\d{2})(?::?(\d{2}))?)"
 ISO_DATE = re.compile(rf"\s*(\d{{4,}})-\d{{1,2}}-\d{{1,2}}(?:[T ]{_TIME}{_OFFSET}?)?\s*")
+# Real UTC offsets run from -12:00 to +14:00; the database refuses far larger ones.
+LARGEST_OFFSET_MINUTES = 14 * 60
 DMY_DATE = re.compile(rf"\s*\d{{1,2}}/\d{{1,2}}/(\d{{4,}})(?:\s+{_TIME})?\s*")
 
 
@@ -35,6 +37,8 @@ def value_problem(value):
             "first": INPUT_YEARS[0],
             "last": INPUT_YEARS[1],
         }
+    if offset_minutes(value) > LARGEST_OFFSET_MINUTES:
+        return _("The UTC offset must be between -12:00 and +14:00.")
     return None
 
 
@@ -42,6 +46,14 @@ def date_year(value):
     """The year of a value that is a date or date-time (ISO or dd/mm/yyyy), else None."""
     match = ISO_DATE.fullmatch(value) or DMY_DATE.fullmatch(value)
     return int(match[1]) if match else None
+
+
+def offset_minutes(value):
+    """The size of an ISO date-time's UTC offset in minutes (0 without one)."""
+    match = ISO_DATE.fullmatch(value)
+    if not match or not match[3]:
+        return 0
+    return int(match[3]) * 60 + int(match[4] or 0)
 
 
 def first_problem(named_values):

@@ -22,8 +22,6 @@ from .models import CLOCK_RUNNING_STATUSES, Dossier, Status
 # An offset sent unencoded in a query string ("…T09:00+07:00") arrives with a space for "+".
 _MANGLED_OFFSET = re.compile(r"(T[\d:.]+) (\d{2}:?\d{2})$")
 SENSIBLE_YEARS = (1900, 2999)
-# Real UTC offsets run from -12:00 to +14:00; the database refuses far larger ones.
-LARGEST_OFFSET = timedelta(hours=14)
 
 
 class DateOrDateTimeField(forms.Field):
@@ -43,9 +41,6 @@ class DateOrDateTimeField(forms.Field):
             parsed = None
         # Years far outside any dossier's life would overflow time-zone arithmetic.
         if parsed is None or not SENSIBLE_YEARS[0] <= parsed.year <= SENSIBLE_YEARS[1]:
-            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
-        offset = parsed.utcoffset() if isinstance(parsed, datetime) else None
-        if offset is not None and abs(offset) > LARGEST_OFFSET:
             raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
         if isinstance(parsed, datetime) and timezone.is_naive(parsed):
             parsed = timezone.make_aware(parsed)

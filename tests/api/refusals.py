@@ -23,8 +23,9 @@ CODE_FILTERS = {"receiving_unit", "handling_unit", "procedure", "field", "unit"}
 
 
 def holds_a_value_refused_at_the_door(case, role):
-    """A control character, or a date whose year is outside 1900–2100, anywhere in the
-    request: the input limits refuse it before any view (one rule for every operation)."""
+    """A control character, or a date whose year is outside 1900–2100 or whose UTC offset
+    is beyond ±14:00, anywhere in the request: the input limits refuse it before any view
+    (one rule for every operation)."""
     return any(value_problem(text) for text in texts_in(case.query, case.body))
 
 
@@ -70,7 +71,7 @@ REFUSALS = (
     Refusal(
         "*",
         400,
-        "a control character or a date outside 1900–2100 in a value",
+        "a control character, or a date outside 1900–2100 or past ±14:00 UTC, in a value",
         holds_a_value_refused_at_the_door,
     ),
     Refusal(

@@ -15,6 +15,7 @@ from tests.world import PASSWORD
 TOO_DEEP = "Dữ liệu JSON lồng nhau sâu quá 64 cấp."
 NO_PAGE = "Không có trang nào ở địa chỉ này."
 BAD_YEAR = "Năm phải trong khoảng từ 1900 đến 2100."
+BAD_OFFSET = "Múi giờ (độ lệch so với UTC) phải trong khoảng từ -12:00 đến +14:00."
 CONTROL = "Không được dùng ký tự điều khiển (như NUL)."
 BAD_CONTENT_TYPE = "Tiêu đề Content-Type sai cú pháp"
 
@@ -162,6 +163,24 @@ class TestJsonBodies:
         assert response.status_code == status, response.content
         if status == 400:
             assert response.json() == {"new_appointment_at": [BAD_YEAR]}
+
+    @pytest.mark.parametrize(
+        ("when", "status"),
+        [
+            ("2100-03-19T00:46:50.431-17:28", 400),  # was a 500 in a query filter
+            ("2026-12-31T09:00:00+14:01", 400),
+            ("2026-12-31T09:00:00+14:00", 200),
+            ("2026-12-31T09:00:00-12:00", 200),
+        ],
+    )
+    def test_a_date_in_a_body_has_an_offset_a_clock_can_have(self, world, when, status):
+        client = client_of(world.roles["spec"])
+        code = world.dossiers["O"].code
+        body = json.dumps({"reason": "Chậm", "new_appointment_at": when})
+        response = post_json(client, f"/api/v1/dossiers/{code}/apologize/", body)
+        assert response.status_code == status, response.content
+        if status == 400:
+            assert response.json() == {"new_appointment_at": [BAD_OFFSET]}
 
     def test_a_multipart_text_field_is_held_to_the_same_rules(self, world):
         client = client_of(world.roles["spec"])
