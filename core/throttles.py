@@ -94,6 +94,12 @@ class LookupThrottle(AddressRateThrottle):
     scope = "lookup"
 
 
+class VerifyThrottle(AddressRateThrottle):
+    """``verify``: the public verification of signed results, page and API."""
+
+    scope = "verify"
+
+
 class AuthThrottle(AddressRateThrottle):
     """``auth``: the token endpoint and the password-reset page."""
 

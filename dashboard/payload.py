@@ -24,7 +24,32 @@ def dashboard_payload(figures):
         "overdue": _live_data(figures.overdue),
         "at_risk": {**_live_data(figures.at_risk), "hours": figures.at_risk_hours},
         "ranking": _ranking_data(figures.ranking),
+        "digitisation": [_digitisation_data(row) for row in figures.digitisation],
     }
+
+
+def _digitisation_data(row):
+    return {
+        **{name: getattr(row, name) for name in DIGITISATION_FIGURES},
+        "fully_digitised_rate": row.fully_digitised_rate,
+        "reuse_rate": row.reuse_rate,
+        "electronic_result_rate": row.electronic_result_rate,
+    }
+
+
+DIGITISATION_FIGURES = (
+    "code",
+    "name",
+    "received",
+    "fully_digitised",
+    "components",
+    "components_digitised",
+    "components_exempt",
+    "reused",
+    "dossiers_reusing",
+    "resolved",
+    "electronic_results",
+)
 
 
 def _row_data(row):

@@ -18,7 +18,9 @@ from django.utils.translation import gettext as _
 from core.models import Unit, UnitKind
 from core.selectors import scored_units
 from dossiers import selectors as dossier_selectors
+from dossiers.models import Dossier
 from dossiers.reporting.access import report_units
+from dossiers.reporting.digitisation import digitisation_figures
 from dossiers.reporting.on_time import ReportRow
 from reform_index.selectors import results as index_results
 
@@ -85,6 +87,7 @@ class DashboardFigures:
     at_risk_hours: int
     ranking: Ranking | None
     now: datetime
+    digitisation: list  # dossiers.reporting.digitisation.DigitisationRow per receiving unit
 
 
 def dashboard_figures(user, first, last, unit=None, now=None):
@@ -110,6 +113,9 @@ def dashboard_figures(user, first, last, unit=None, now=None):
         at_risk_hours=settings.ONESTOP_DUE_SOON_HOURS,
         ranking=latest_ranking(),
         now=now,
+        digitisation=digitisation_figures(
+            first, last, Dossier.objects.visible_to(user).filter(receiving_unit__in=unit_ids)
+        ),
     )
 
 

@@ -1,9 +1,10 @@
-from .views import citizen, desk, digitisation, printing, rating_device, store
+from .views import citizen, desk, digitisation, printing, rating_device, results, store
 
 app_name = "dossiers"
 
 urlpatterns = [
     *store.urlpatterns,
+    *results.urlpatterns,
     *citizen.urlpatterns,
     *desk.urlpatterns,
     *digitisation.urlpatterns,

@@ -12,6 +12,7 @@ from dossiers.reporting.api import OnTimeReportView
 from dossiers.reporting.digitisation_api import DigitisationReportView
 from dossiers.reporting.late_api import LateReportView
 from dossiers.views.digitisation import api_urlpatterns as digitisation_api
+from dossiers.views.results import api_urlpatterns as results_api
 from dossiers.views.store import api_urlpatterns as store_api
 from procedures.api import FieldViewSet, ProcedureViewSet
 from reform_index.api import AssessmentViewSet, InspectionViewSet, ScorecardViewSet
@@ -53,6 +54,7 @@ urlpatterns = [
         name="api-report-digitisation",
     ),
     *digitisation_api,
+    *results_api,
     *store_api,
     *router.urls,
     # Last, and only for paths ending in a slash, so that a missing slash is still

@@ -5,7 +5,8 @@ from django.core.cache import cache
 from django.utils import translation
 from rest_framework.test import APIClient
 
-from tests.world import NOW, build_world
+from demo.results import sample_result_pdf
+from tests.world import NOW, build_world, install_signing_keys
 
 
 @pytest.fixture(autouse=True)
@@ -43,3 +44,15 @@ def clock():
 def world(db):
     """The towns, their people and the catalogue of ``tests.world``."""
     return build_world()
+
+
+@pytest.fixture
+def keys(settings, tmp_path, world):
+    """Signing keys for the world's agencies, in a folder of the test's own."""
+    return install_signing_keys(settings, tmp_path / "keys", world)
+
+
+@pytest.fixture(scope="session")
+def result_pdf():
+    """A two-page result document to sign."""
+    return sample_result_pdf("H01.23-261204-0001", "Ủy ban nhân dân thị xã Sơn Tây", pages=2)

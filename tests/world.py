@@ -20,6 +20,7 @@ from functools import partial
 from core.models import UnitKind
 from core.roles import Role
 from core.workdays import TZ
+from demo.certificates import ensure_demo_keys
 from dossiers.applicants import Applicant
 from dossiers.services import transitions
 from dossiers.services.attachments import Upload
@@ -277,3 +278,12 @@ def add_review_step(world, share):
         role=Role.SPECIALIST,
         share=share,
     )
+
+
+def install_signing_keys(settings, folder, world):
+    """The demo CA and a key for every committee of ``world`` in ``folder``, made the
+    installation's keys (``SIGNING_KEYS_DIR``) with the CA as its only trust root."""
+    settings.SIGNING_KEYS_DIR = folder
+    settings.SIGNING_TRUST_ROOTS = [str(folder / "trust-roots.pem")]
+    ensure_demo_keys([world.province, world.town, *world.wards, world.other_town])
+    return folder

@@ -24,6 +24,7 @@ from ..services.components import (
 from ..services.errors import TransitionError
 from ..services.intake import Intake, intake_at_counter
 from ..uploads import check_upload
+from .counter_store import CounterStoreMixin
 from .fields import KeepsUploads, ServiceFormMixin, UploadsField
 
 # Datalist options read "1.001193 — Đăng ký khai sinh"; what precedes the dash is the code.
@@ -57,7 +58,7 @@ class ProcedureField(forms.CharField):
         return matches[0]
 
 
-class IntakeForm(KeepsUploads, ServiceFormMixin, forms.Form):
+class IntakeForm(CounterStoreMixin, KeepsUploads, ServiceFormMixin, forms.Form):
     """The counter intake form, in the order the officer reads the paper application."""
 
     procedure = ProcedureField(
@@ -131,6 +132,7 @@ class IntakeForm(KeepsUploads, ServiceFormMixin, forms.Form):
         self.procedure = self._posted_procedure()
         self.papers = papers_of(self.procedure) if self.procedure else []
         self._add_checklist()
+        self._add_store_fields()
         self.restore_kept_uploads(owner)
 
     # --- the checklist: one row per paper of the chosen procedure ----------------------
@@ -179,10 +181,11 @@ class IntakeForm(KeepsUploads, ServiceFormMixin, forms.Form):
             )
 
     def checklist(self):
-        """(paper, handed, form, count, scan, reused, exempt) bound fields, one row per
-        paper."""
+        """(paper, handed, form, count, scan, reused, exempt, stored) bound fields, one row
+        per paper; ``stored`` is None until the applicant's store is shown."""
         return [
-            (paper, *(self[row_name(paper, part)] for part in ROW_PARTS)) for paper in self.papers
+            (paper, *(self[row_name(paper, part)] for part in ROW_PARTS), self.stored_field(paper))
+            for paper in self.papers
         ]
 
     @property
@@ -197,6 +200,7 @@ class IntakeForm(KeepsUploads, ServiceFormMixin, forms.Form):
             raise ValidationError(
                 _("Check the documents handed over for this procedure, then receive it.")
             )
+        self._clean_store()
         for paper in self.papers:
             scan = cleaned.get(row_name(paper, "scan"))
             if scan:
@@ -233,9 +237,13 @@ class IntakeForm(KeepsUploads, ServiceFormMixin, forms.Form):
                 for paper in self.papers
             ],
             desk_limit=self._desk_limit(data),
+            reuses=self.store_reuses(),
+            consent=data["store_consent"],
         )
         try:
-            return intake_at_counter(officer, intake, channel=data["channel"])
+            return intake_at_counter(
+                officer, intake, channel=data["channel"], applicant_user=self.store_account
+            )
         except ComponentsError as error:
             for key, found in error.errors.items():
                 name = f"doc_{key}_handed"

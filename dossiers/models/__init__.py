@@ -36,6 +36,7 @@ from .records import (
     Satisfaction,
     SupplementRequest,
 )
+from .results import ElectronicResult
 from .statistics import DailyStat, Flows, MonthlyStat, RollupState
 from .steps import DossierStep, DossierStepQuerySet, StepRework
 from .store import CitizenDocument, CitizenDocumentQuerySet, DocumentSource
@@ -64,6 +65,7 @@ __all__ = [
     "DossierRead",
     "DossierStep",
     "DossierStepQuerySet",
+    "ElectronicResult",
     "Exemption",
     "Flows",
     "HeldUpload",

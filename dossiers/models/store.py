@@ -19,6 +19,11 @@ class CitizenDocumentQuerySet(models.QuerySet):
             return self.none()
         return self.filter(owner=user)
 
+    def offered_at_counter(self, owner):
+        """The one read of another's store: ``owner``'s documents, listed to the desk only
+        once the applicant has consented at the counter (``services.store``)."""
+        return self.filter(owner=owner).order_by("kind", "-added_at", "pk")
+
 
 class CitizenDocument(models.Model):
     owner = models.ForeignKey(

@@ -57,6 +57,12 @@ def agency_of(unit):
     )
 
 
+def signing_agency(unit):
+    """Who signs a result of ``unit`` as an agency: the people's committee it is, or the
+    nearest one it belongs to (an office's results are the committee's decisions)."""
+    return unit if unit.kind in COMMITTEE_KINDS else _nearest_committee(unit)
+
+
 def _nearest_committee(unit):
     committees = [ancestor for ancestor in unit.ancestors() if ancestor.kind in COMMITTEE_KINDS]
     return committees[-1] if committees else unit

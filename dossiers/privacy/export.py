@@ -1,7 +1,8 @@
 """The applicant's own copy of their data (``/dossiers/mine/data/``): one ZIP with
 ``data.json`` — their account, their dossiers with what the applicant may see of each
-(the public trail, components, papers, supplements, apologies, rating) and the log of
-who read them — and the papers of those dossiers under ``papers/``.
+(the public trail, components, papers, supplements, apologies, rating), the log of
+who read them and their document store — with the papers of those dossiers under
+``papers/`` and the stored documents under ``store/``.
 
 The archive is stored, not compressed: the papers (PDF, images, DOCX) are compressed
 already. It is written to a temporary file that stays in memory up to EXPORT_SPOOL_BYTES
@@ -19,7 +20,7 @@ from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.text import get_valid_filename
 
-from ..models import Dossier, DossierRead
+from ..models import CitizenDocument, Dossier, DossierRead
 from ..public_trail import public_trail
 from ..words import action_label, person
 
@@ -142,35 +143,52 @@ def _dossier(dossier, papers):
 
 
 class _Papers:
-    """Writes a dossier's papers into the archive while they fit under the cap."""
+    """Writes papers into the archive while they fit under the cap."""
 
     def __init__(self, archive, limit):
         self.archive, self.room = archive, limit
 
     def add(self, dossier):
-        return [self._add(dossier, item) for item in dossier.attachments.all()]
+        return [self._add_attachment(dossier, item) for item in dossier.attachments.all()]
 
-    def _add(self, dossier, item):
+    def add_stored(self, document):
+        entry = {
+            "kind": document.kind,
+            "number": document.number,
+            "issuer": document.issuer,
+            "issued_on": document.issued_on,
+            "valid_until": document.valid_until,
+            "source": document.get_source_display(),
+            "name": document.original_name,
+            "size": document.size,
+            "added_at": document.added_at,
+            "sha256": document.sha256,
+        }
+        return {**entry, **self._write("store", document)}
+
+    def _add_attachment(self, dossier, item):
         entry = {
             "name": item.original_name,
             "kind": item.get_kind_display(),
             "size": item.size,
             "uploaded_at": item.uploaded_at,
             "sha256": item.sha256,
-            "in_archive": False,
         }
+        return {**entry, **self._write(f"papers/{get_valid_filename(dossier.code)}", item)}
+
+    def _write(self, folder, item):
+        """Copy ``item``'s file under ``folder`` if it fits: where it went, or that it did not."""
         if item.size > self.room:
-            return entry
-        folder = get_valid_filename(dossier.code)
-        path = f"papers/{folder}/{get_valid_filename(f'{item.pk}-{item.original_name}')}"
+            return {"in_archive": False}
+        path = f"{folder}/{get_valid_filename(f'{item.pk}-{item.original_name}')}"
         try:
             with item.file.open("rb") as source, self.archive.open(path, "w") as target:
                 while chunk := source.read(COPY_CHUNK_BYTES):
                     target.write(chunk)
         except OSError:
-            return entry
+            return {"in_archive": False}
         self.room -= item.size
-        return {**entry, "in_archive": True, "file": path}
+        return {"in_archive": True, "file": path}
 
 
 def write_archive(user, target):
@@ -182,6 +200,10 @@ def write_archive(user, target):
             "generated_at": timezone.now(),
             "account": _account(user),
             "dossiers": dossiers,
+            "document_store": [
+                papers.add_stored(document)
+                for document in CitizenDocument.objects.visible_to(user).order_by("added_at", "pk")
+            ],
         }
         text = json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False, indent=2)
         archive.writestr("data.json", text)

@@ -23,6 +23,7 @@ from procedures.models import Procedure
 from ..models import (
     FINAL_STATUSES,
     Attachment,
+    CitizenDocument,
     Dossier,
     DossierEvent,
     Notification,
@@ -99,11 +100,13 @@ def erase_expired(now=None, batch_size=BATCH_SIZE):
 def _erase(ids, now):
     # The papers go first: if the transaction fails after, the dossiers stay unerased
     # and the next run deletes what is left (deleting a missing file is no error).
+    # A file the citizen's own store holds too (a reused paper, a result) stays for them.
     papers = Attachment.objects.filter(dossier_id__in=ids)
     storage = Attachment._meta.get_field("file").storage
-    for name in papers.values_list("file", flat=True):
-        if name:
-            storage.delete(name)
+    names = set(papers.exclude(file="").values_list("file", flat=True))
+    names -= set(CitizenDocument.objects.filter(file__in=names).values_list("file", flat=True))
+    for name in names:
+        storage.delete(name)
     papers.delete()
     DossierEvent.objects.filter(dossier_id__in=ids, action__in=APPLICANT_NOTES).update(note="")
     SupplementRequest.objects.filter(dossier_id__in=ids).update(fulfilled_note="")

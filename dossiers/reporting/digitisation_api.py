@@ -31,6 +31,11 @@ class DigitisationRowSerializer(serializers.Serializer):
     components_digitised = serializers.IntegerField()
     components_exempt = serializers.IntegerField()
     reused = serializers.IntegerField()
+    dossiers_reusing = serializers.IntegerField()
+    reuse_rate = serializers.FloatField(allow_null=True, help_text="per cent")
+    resolved = serializers.IntegerField()
+    electronic_results = serializers.IntegerField()
+    electronic_result_rate = serializers.FloatField(allow_null=True, help_text="per cent")
 
 
 class DigitisationReportView(APIView):

@@ -16,7 +16,7 @@ from procedures.models import DocumentKind
 
 from ..models import AttachmentKind, DossierComponent, Exemption, PaperForm
 from .attachments import attach
-from .digitisation import scan_problem
+from .digitisation import keep_scan_in_store, scan_problem
 from .errors import TransitionError
 
 MAX_COUNT = 100
@@ -129,6 +129,7 @@ def record_components(dossier, actor, entries=None, online=False):
         scan = scans.get(paper.pk)
         if entry is not None and entry.scan is not None:
             scan = attach(dossier, entry.scan, AttachmentKind.APPLICATION, actor, document=paper)
+            keep_scan_in_store(dossier, scan, paper.name)
         default_form = PaperForm.COPY.value if online else usual_form(paper)
         exemption = entry.exemption if entry else ""
         # A reused paper is already held in digitised form.

@@ -9,10 +9,11 @@ from django.utils.translation import gettext as _
 
 from core.roles import Role
 
-from ..models import AttachmentKind, DossierComponent, Exemption
+from ..models import AttachmentKind, DocumentSource, DossierComponent, Exemption
 from ..uploads import sniff_content_type
 from .attachments import attach
 from .errors import TransitionError
+from .store import StoredPaper, keep_in_store
 
 # A scan is an image of paper: no word-processing files.
 SCAN_TYPES = frozenset({"application/pdf", "image/jpeg", "image/png"})
@@ -44,7 +45,15 @@ def scan_component(component, file, actor, now=None):
         component.digitised = True
         component.exemption = ""
         _settle(component, actor, now, ["scan", "digitised", "exemption"])
+        keep_scan_in_store(component.dossier, component.scan, component.name)
     return component
+
+
+def keep_scan_in_store(dossier, scan, paper_name):
+    """A paper scanned at the desk goes to the applicant's store too, when they have one."""
+    keep_in_store(
+        dossier.applicant_user, scan, StoredPaper(kind=paper_name), DocumentSource.DOSSIER_SCAN
+    )
 
 
 def exempt_component(component, reason, actor, now=None):

@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.models import User
 from core.roles import Role
 
 from ..models import Attachment, AttachmentKind, CitizenDocument, DocumentSource
@@ -62,11 +63,50 @@ def add_document(owner, file, paper, source=DocumentSource.UPLOADED):
     )
 
 
+def keep_in_store(owner, attachment, paper, source):
+    """The dossier's ``attachment`` (a scan, a result) kept in ``owner``'s store too, the
+    same file; nothing when the dossier has no citizen account to keep it."""
+    if owner is None or not owner.is_active or not owner.has_role(Role.CITIZEN):
+        return None
+    return CitizenDocument.objects.create(
+        owner=owner,
+        kind=paper.kind[:200],
+        number=paper.number[:100],
+        issuer=paper.issuer[:300],
+        issued_on=paper.issued_on,
+        valid_until=paper.valid_until,
+        file=attachment.file.name,
+        original_name=attachment.original_name,
+        content_type=attachment.content_type,
+        size=attachment.size,
+        sha256=attachment.sha256,
+        source=source,
+    )
+
+
 def delete_document(owner, document):
     """Remove one of ``owner``'s documents; dossiers that reused it keep their copy."""
     if document.owner_id != owner.pk:
         raise TransitionError(_("This document is not in your store."))
     document.delete()
+
+
+def applicant_account(id_number):
+    """The citizen account whose owner gave ``id_number`` (CCCD), or None: the store a
+    counter intake may reuse from, with the applicant's consent."""
+    if not id_number:
+        return None
+    accounts = list(
+        User.objects.filter(id_number=id_number, is_active=True, groups__name=Role.CITIZEN)[:2]
+    )
+    return accounts[0] if len(accounts) == 1 else None  # two accounts: nobody to pick
+
+
+def offered_documents(account, consent):
+    """What the desk may reuse from ``account``'s store: nothing without consent."""
+    if account is None or not consent:
+        return CitizenDocument.objects.none()
+    return CitizenDocument.objects.offered_at_counter(account)
 
 
 def check_reuses(owner, procedure, reuses, consent=True):

@@ -195,7 +195,7 @@ def _render_dossier(request, dossier, bound=None, status=200):
     context = {
         "dossier": dossier,
         "events": timeline(dossier),
-        "attachments": dossier.attachments.select_related("document"),
+        "attachments": dossier.attachments.select_related("document", "electronic_result"),
         "open_supplement": dossier.supplements.filter(fulfilled_at__isnull=True).last(),
         "apologies": dossier.apologies.all(),
         "rating": rating,

@@ -28,6 +28,7 @@ from ..forms.desk import DeskListForm, IntakeForm, procedure_label
 from ..forms.desk_actions import ACTION_FORMS, QUEUE_ACTIONS
 from ..models import Exemption, ReadKind, Status
 from ..privacy.reads import reason_of, record_read
+from ..services.results import ISSUING_STATUSES, may_issue_result
 from ..words import remaining_words
 from ..workflow import available_actions, refusal_reason
 from .files import attachment_response
@@ -251,7 +252,7 @@ def _render_dossier(request, dossier, bound=None):
     context = {
         "dossier": dossier,
         "events": selectors.dossier_timeline(dossier),
-        "attachments": dossier.attachments.select_related("document"),
+        "attachments": dossier.attachments.select_related("document", "electronic_result"),
         "supplements": supplements,
         "apologies": apologies,
         "action_forms": forms,
@@ -261,6 +262,8 @@ def _render_dossier(request, dossier, bound=None):
         "exemptions": Exemption.choices,
         "print_links": print_links(dossier, bool(supplements), bool(apologies)),
         "receipt_pdf": RECEIPT_PDF_PATH.format(code=quote(dossier.code)),
+        "may_issue_result": dossier.status in ISSUING_STATUSES
+        and may_issue_result(request.user, dossier),
     }
     return render(request, "dossiers/desk/dossier.html", context)
 

@@ -252,6 +252,7 @@ REST_FRAMEWORK = {
         "user": env("THROTTLE_USER", default="600/min"),
         "auth": env("THROTTLE_AUTH", default="10/min"),
         "lookup": env("THROTTLE_LOOKUP", default="20/min"),
+        "verify": env("THROTTLE_VERIFY", default="20/min"),
         "signup": env("THROTTLE_SIGNUP", default="10/hour"),
     },
     # Throttles count per client address. Unset, DRF would trust whatever X-Forwarded-For a
@@ -299,12 +300,23 @@ PERSONAL_DATA_RETENTION_YEARS = env.int("PERSONAL_DATA_RETENTION_YEARS", default
 PERSONAL_DATA_EXPORT_MAX_BYTES = env.int(
     "PERSONAL_DATA_EXPORT_MAX_BYTES", default=200 * 1024 * 1024
 )
+# Electronic results (docs/digitisation.md): an agency signs with the PKCS#12 file named by
+# its unit code in SIGNING_KEYS_DIR; a signature is trusted when its chain ends at one of
+# the certificates in the PEM files of SIGNING_TRUST_ROOTS. seed_demo generates a demo CA
+# and agency keys there; a real installation puts its certificates there instead.
+SIGNING_KEYS_DIR = Path(env("SIGNING_KEYS_DIR", default=str(BASE_DIR / "var" / "keys")))
+SIGNING_KEY_PASSWORD = env("SIGNING_KEY_PASSWORD", default="")
+SIGNING_TRUST_ROOTS = env.list(
+    "SIGNING_TRUST_ROOTS", default=[str(SIGNING_KEYS_DIR / "trust-roots.pem")]
+)
 
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
+    # The PDF libraries narrate every step (WeasyPrint) and every glyph (fontTools) at INFO.
+    "loggers": {"fontTools": {"level": "WARNING"}, "weasyprint": {"level": "WARNING"}},
 }
 
 # Dossier uploads: checked by content (not extension) against this allowlist, and by size.

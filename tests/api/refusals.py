@@ -125,6 +125,13 @@ REFUSALS = (
         "a scan must be a PDF, JPEG or PNG by its content",
     ),
     Refusal(
+        "POST /api/v1/dossiers/{code}/results/",
+        400,
+        "only the handling unit's specialists and leaders issue results, while the dossier is "
+        "handled or waits at the desk; the file must be a PDF by its content",
+    ),
+    Refusal("POST /api/v1/verify/", 400, "only a readable PDF, by its content, can be checked"),
+    Refusal(
         "POST /api/v1/dossiers/{code}/*/",
         400,
         "the workflow does not allow this action now: the dossier's status, the caller's "

@@ -1,6 +1,6 @@
 """/dashboard/ and /dashboard/data.json: for leaders only, filtered, never a 500."""
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from django.core.cache import cache
@@ -8,6 +8,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from dossiers.models import Dossier
+from dossiers.reporting.digitisation import digitisation_figures
 from tests.factories import DossierFactory
 from tests.reform_index.factories import AssessmentFactory, ScorecardFactory
 from tests.world import NOW
@@ -78,6 +79,20 @@ def test_page_shows_every_figure(client, figures):
         assert text in page, text
 
 
+def test_the_digitisation_figures_are_the_selectors_for_the_leaders_scope(client, figures):
+    client.force_login(figures.leader)
+    period = {"from": "2026-08-01", "to": "2026-11-23"}
+    page = client.get(PAGE, period).content.decode()
+    assert 'id="table-digitisation"' in page
+    shown = client.get(DATA, period).json()["digitisation"]
+    scope = Dossier.objects.visible_to(figures.leader)
+    expected = digitisation_figures(date(2026, 8, 1), date(2026, 11, 23), scope)
+    assert [(row["code"], row["received"], row["fully_digitised"]) for row in shown] == [
+        (row.code, row.received, row.fully_digitised) for row in expected
+    ]
+    assert sum(row["received"] for row in shown) > 0
+
+
 def test_data_json_has_the_documented_keys(client, figures):
     client.force_login(figures.leader)
     data = client.get(DATA, {"from": "2026-10-01", "to": "2026-11-23", "unit": "H26.45.01"})
@@ -96,6 +111,7 @@ def test_data_json_has_the_documented_keys(client, figures):
         "overdue",
         "at_risk",
         "ranking",
+        "digitisation",
     }
     assert (body["from"], body["to"], body["unit"]) == ("2026-10-01", "2026-11-23", "H26.45.01")
     assert [row["code"] for row in body["units"]] == ["H26.45.01"]
@@ -105,6 +121,9 @@ def test_data_json_has_the_documented_keys(client, figures):
     )
     assert body["overdue"]["count"] == len(body["overdue"]["dossiers"]) >= 1
     assert body["ranking"]["rows"][0]["unit"] == "H26.45.01"
+    (digitised,) = body["digitisation"]
+    assert digitised["code"] == "H26.45.01"
+    assert {"fully_digitised_rate", "reuse_rate", "electronic_result_rate"} <= set(digitised)
 
 
 def test_the_default_period_is_this_year(client, figures):

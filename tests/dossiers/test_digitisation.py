@@ -5,7 +5,14 @@ is left to scan — through the services, the desk's dossier page and the API.""
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from dossiers.models import Dossier, Exemption, fully_digitised_expression, is_fully_digitised
+from dossiers.models import (
+    CitizenDocument,
+    DocumentSource,
+    Dossier,
+    Exemption,
+    fully_digitised_expression,
+    is_fully_digitised,
+)
 from dossiers.services.components import ComponentEntry, ComponentsError
 from dossiers.services.digitisation import exempt_component, scan_component
 from dossiers.services.errors import TransitionError
@@ -132,6 +139,20 @@ class TestAfterIntake:
             scan_component(first, scan_file(), world.specialist)
         with pytest.raises(TransitionError):
             exempt_component(first, Exemption.CONFIDENTIAL, world.citizen)
+
+    def test_a_scan_lands_in_the_store_of_the_applicants_account(self, world, dossier):
+        first = dossier.components.order_by("order").first()
+        scan_component(first, scan_file(), world.desk_officer)
+        first.refresh_from_db()
+        stored = CitizenDocument.objects.visible_to(world.citizen).get()
+        assert (stored.kind, stored.source) == (first.name, DocumentSource.DOSSIER_SCAN)
+        assert stored.file.name == first.scan.file.name
+        assert not CitizenDocument.objects.visible_to(world.other_citizen).exists()
+
+    def test_a_walk_in_applicant_has_no_store_to_fill(self, world, dossier):
+        Dossier.objects.filter(pk=dossier.pk).update(applicant_user=None)
+        scan_component(dossier.components.first(), scan_file(), world.desk_officer)
+        assert not CitizenDocument.objects.exists()
 
     def test_a_paper_scanned_once_is_not_scanned_again(self, world, dossier):
         first = dossier.components.first()

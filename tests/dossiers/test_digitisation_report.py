@@ -7,8 +7,9 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from dossiers.models import Dossier, Exemption
+from dossiers.models import AttachmentKind, Dossier, ElectronicResult, Exemption
 from dossiers.reporting.digitisation import digitisation_figures
+from dossiers.services.attachments import attach
 from dossiers.services.components import ComponentEntry
 from dossiers.services.intake import intake_at_counter
 from tests.dossiers.conftest import intake
@@ -48,11 +49,28 @@ def add_dossiers(world, papers, count, officer=None):
             intake_at_counter(officer, applied)
 
 
+def resolve_with_results(world, every=2):
+    """Every ``every``-th dossier resolved today, and every other of those given an
+    electronic result (rows written directly: the signing is tested elsewhere)."""
+    for n, dossier in enumerate(Dossier.objects.order_by("pk")[::every]):
+        Dossier.objects.filter(pk=dossier.pk).update(resolved_at=NOW)
+        if n % 2 == 0:
+            paper = attach(dossier, scan_file("ket-qua.pdf"), AttachmentKind.RESULT, None)
+            ElectronicResult.objects.create(
+                dossier=dossier,
+                attachment=paper,
+                agency=world.town,
+                signer="CN=test",
+                certificate_sha256="0" * 64,
+                signed_at=NOW,
+            )
+
+
 def direct_count(dossiers):
     """The figures counted one dossier and one paper at a time, in Python."""
     figures = {}
     for dossier in dossiers.filter(received_at__date__lte=TODAY).select_related("receiving_unit"):
-        row = figures.setdefault(dossier.receiving_unit.code, [0] * 6)
+        row = figures.setdefault(dossier.receiving_unit.code, [0] * 9)
         papers = [paper for paper in dossier.components.all() if paper.handed_over]
         row[0] += 1
         row[1] += all(paper.digitised or paper.exemption for paper in papers)
@@ -60,6 +78,9 @@ def direct_count(dossiers):
         row[3] += sum(paper.digitised for paper in papers)
         row[4] += sum(bool(paper.exemption) for paper in papers)
         row[5] += sum(paper.reused for paper in papers)
+        row[6] += any(paper.reused for paper in dossier.components.all())
+        row[7] += dossier.resolved_at is not None
+        row[8] += dossier.resolved_at is not None and dossier.electronic_results.exists()
     return figures
 
 
@@ -72,6 +93,9 @@ def as_figures(rows):
             row.components_digitised,
             row.components_exempt,
             row.reused,
+            row.dossiers_reusing,
+            row.resolved,
+            row.electronic_results,
         ]
         for row in rows
     }
@@ -80,19 +104,24 @@ def as_figures(rows):
 def test_the_selector_equals_a_direct_count(world, clock, papers):
     add_dossiers(world, papers, 2)
     add_dossiers(world, papers, 1, officer=world.other_desk_officer)
+    resolve_with_results(world)
     rows = digitisation_figures(TODAY - timedelta(days=30), TODAY, Dossier.objects.all())
     assert as_figures(rows) == direct_count(Dossier.objects.all())
     town = next(row for row in rows if row.code == world.town.code)
     assert (town.received, town.fully_digitised, town.reused) == (6, 4, 2)
     assert town.fully_digitised_rate == 66.7
+    assert (town.dossiers_reusing, town.reuse_rate) == (2, 33.3)
+    assert (town.resolved, town.electronic_results) == (3, 2)
+    assert town.electronic_result_rate == 66.7
 
 
 @pytest.mark.parametrize("rounds", [1, 4])
 def test_queries_do_not_grow_with_dossiers(world, clock, papers, rounds):
     add_dossiers(world, papers, rounds)
+    resolve_with_results(world)
     with CaptureQueriesContext(connection) as queries:
         digitisation_figures(TODAY, TODAY, Dossier.objects.all())
-    assert len(queries) == 2
+    assert len(queries) == 3
 
 
 class TestEndpoint:

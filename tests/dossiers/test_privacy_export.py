@@ -12,6 +12,7 @@ from dossiers.models import Dossier
 from dossiers.services import transitions
 from dossiers.services.attachments import attach
 from dossiers.services.intake import intake_at_counter
+from dossiers.services.store import StoredPaper, add_document
 from tests.dossiers.conftest import intake
 from tests.samples import pdf_upload, sample_pdf
 from tests.world import OTHER_CITIZEN_PHONE
@@ -74,6 +75,16 @@ def test_holds_nothing_of_another_citizen(client, world, papers):
     assert not [name for name in archive.namelist() if "cua-nguoi-khac" in name]
     archive, data = download(client, world.other_citizen)
     assert [dossier["code"] for dossier in data["dossiers"]] == [papers["other"].code]
+
+
+def test_holds_their_document_store_and_its_files(client, world, papers):
+    mine = add_document(world.citizen, pdf_upload("khai-sinh.pdf"), StoredPaper("Giấy khai sinh"))
+    add_document(world.other_citizen, pdf_upload("cua-binh.pdf"), StoredPaper("Hộ chiếu"))
+    archive, data = download(client, world.citizen)
+    (stored,) = data["document_store"]
+    assert (stored["kind"], stored["sha256"]) == ("Giấy khai sinh", mine.sha256)
+    assert stored["file"].startswith("store/")
+    assert archive.read(stored["file"]) == sample_pdf()
 
 
 def test_staff_get_only_the_dossiers_they_filed_themselves(client, world, papers):

@@ -10,12 +10,21 @@ from django.core.files.storage import default_storage
 
 from core.workdays import TZ
 from dossiers import tasks
-from dossiers.models import Attachment, Dossier, DossierEvent, Notification, Rating, Status
+from dossiers.models import (
+    Attachment,
+    CitizenDocument,
+    Dossier,
+    DossierEvent,
+    Notification,
+    Rating,
+    Status,
+)
 from dossiers.privacy.retention import ERASED_NAME, erase_expired, years_before
 from dossiers.reporting.on_time import on_time_report
 from dossiers.reporting.rollup import nightly_roll_up
 from dossiers.services import transitions
 from dossiers.services.attachments import attach
+from dossiers.services.store import StoredPaper, keep_in_store
 from tests.factories import DossierFactory
 from tests.procedures.factories import ProcedureFactory
 from tests.samples import pdf_upload
@@ -100,6 +109,18 @@ class TestWhatIsErased:
         assert not Notification.objects.filter(dossier=dossier).exclude(recipient="").exists()
         rate = DossierEvent.objects.get(dossier=dossier, action="rate")
         assert rate.note == ""
+
+    def test_a_paper_the_citizen_keeps_in_their_store_stays_for_them(self, dossiers, clock):
+        dossier = dossiers["returned"]
+        paper = Attachment.objects.get(dossier=dossier)
+        kept = keep_in_store(
+            dossier.applicant_user, paper, StoredPaper("Giấy chứng sinh"), "dossier_scan"
+        )
+        clock.move_to(AFTER_FIVE_YEARS)
+        erase_expired()
+        assert not Attachment.objects.filter(dossier=dossier).exists()
+        assert CitizenDocument.objects.get(pk=kept.pk).file.name == paper.file.name
+        assert default_storage.exists(paper.file.name)
 
     def test_the_procedures_own_period(self, dossiers, clock):
         clock.move_to(AFTER_FIVE_YEARS)

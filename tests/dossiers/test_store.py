@@ -17,6 +17,7 @@ from tests.dossiers.conftest import intake
 from tests.dossiers.test_api import logged_in
 from tests.dossiers.test_citizen_filing import field, url
 from tests.dossiers.test_citizen_filing import filing as filing_page
+from tests.dossiers.test_components import page_body
 from tests.procedures.factories import RequiredDocumentFactory
 from tests.samples import pdf_upload, png_upload
 from tests.world import NOW
@@ -179,4 +180,56 @@ class TestFilingPage:
         data[f"reuse_{papers['birth'].pk}"] = certificate.pk
         response = client.post(url(world.procedure), data)
         assert response.status_code == 200
+        assert not Dossier.objects.exists()
+
+
+class TestCounterPage:
+    """The desk lists the applicant's stored documents only after the consent tick, from
+    the account carrying the applicant's ID number, and reuses one for a paper."""
+
+    @pytest.fixture
+    def body(self, world, certificate, paper):
+        world.citizen.id_number = "001090000001"
+        world.citizen.save(update_fields=["id_number"])
+        world.procedure.handling_units.add(world.desk)
+        return {
+            **page_body(world, {paper.pk: (True, "original", 1)}),
+            "applicant_id_number": "001090000001",
+        }
+
+    def test_without_consent_nothing_is_listed(self, client, world, clock, body, certificate):
+        client.force_login(world.desk_officer)
+        page = client.post("/desk/intake/", {**body, "show_store": "1"}).content.decode()
+        assert "khai-sinh.pdf" not in page
+        assert not Dossier.objects.exists()
+
+    def test_with_consent_a_stored_paper_is_reused(
+        self, client, world, clock, body, certificate, paper
+    ):
+        client.force_login(world.desk_officer)
+        consented = {**body, "store_consent": "on"}
+        page = client.post("/desk/intake/", {**consented, "show_store": "1"}).content.decode()
+        assert "khai-sinh.pdf" in page and f'name="doc_{paper.pk}_stored"' in page
+        assert not Dossier.objects.exists()  # shown, not yet received
+        answer = client.post(
+            "/desk/intake/", {**consented, f"doc_{paper.pk}_stored": certificate.pk}
+        )
+        assert answer.status_code == 302, answer.content.decode()[:2000]
+        dossier = Dossier.objects.get()
+        assert dossier.applicant_user == world.citizen
+        component = dossier.components.get()
+        assert component.reused and component.reused_from == certificate
+
+    def test_an_id_number_of_no_account_says_so(self, client, world, clock, body):
+        client.force_login(world.desk_officer)
+        other = {**body, "store_consent": "on", "applicant_id_number": "001090000009"}
+        page = client.post("/desk/intake/", {**other, "show_store": "1"}).content.decode()
+        assert "số định danh cá nhân của tài khoản công dân" in page
+        assert not Dossier.objects.exists()
+
+    def test_another_citizens_document_cannot_be_posted(self, client, world, clock, body, paper):
+        theirs = add_document(world.other_citizen, pdf_upload("cua-binh.pdf"), BIRTH)
+        client.force_login(world.desk_officer)
+        consented = {**body, "store_consent": "on", f"doc_{paper.pk}_stored": theirs.pk}
+        client.post("/desk/intake/", consented)
         assert not Dossier.objects.exists()

@@ -18,7 +18,14 @@ from datetime import timedelta
 from django.db import transaction
 from django.utils import timezone
 
-from dossiers.models import CitizenDocument, Dossier, DossierComponent, DossierEvent, Rating
+from dossiers.models import (
+    CitizenDocument,
+    Dossier,
+    DossierComponent,
+    DossierEvent,
+    ElectronicResult,
+    Rating,
+)
 from dossiers.services.store import StoredPaper, add_document
 from reform_index.models import Inspection, Scorecard
 from tests.reform_index.factories import CriterionFactory, InspectionFactory, ScorecardFactory
@@ -149,6 +156,7 @@ def bodies(world):
         "page-exempt": {"reason": "confidential"},
         "page-withdraw": {"reason": "Không cần nữa", "confirm": "on"},
         "page-supplement": lambda: {"note": "Bổ sung", "files": png_upload()},
+        "page-result": lambda: {"file": pdf_upload("ket-qua.pdf")},
     }
 
 
@@ -165,6 +173,7 @@ def fingerprint():
         DossierComponent.objects.filter(digitised=True).count(),
         DossierComponent.objects.exclude(exemption="").count(),
         CitizenDocument.objects.count(),
+        ElectronicResult.objects.count(),
     )
 
 

@@ -134,9 +134,10 @@ def assert_csv_marked(cells, texts):
 
 
 def assert_xlsx_marked(cells, texts):
-    values = [cell.value for cell in cells]
+    # An XML parser may read a carriage return back as a line feed (the standard library's
+    # does, lxml's does not); the mark is what matters.
+    values = [cell.value.replace("\r", "\n") for cell in cells if isinstance(cell.value, str)]
     for text in texts:
-        # XML reads a carriage return back as a line feed; the mark is what matters.
         assert marked(text.replace("\r", "\n")) in values, (text, values)
     assert all(cell.data_type == "s" for cell in cells if isinstance(cell.value, str))
 

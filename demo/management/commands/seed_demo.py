@@ -1,11 +1,12 @@
 from django.core.management.base import BaseCommand
 
-from demo import catalogue, dossiers, reform_index, town
+from demo import catalogue, certificates, dossiers, reform_index, town
 
 # Lower layers first: the catalogue links the town's units, the dossiers need both, and
 # the index computes its automatic criteria from the dossiers.
 STEPS = (
     ("core", town.seed),
+    ("signing keys", certificates.seed),
     ("procedures", catalogue.seed),
     ("dossiers", dossiers.seed),
     ("reform_index", reform_index.seed),
