@@ -75,13 +75,21 @@ def keep_in_store(owner, attachment, paper, source):
         issuer=paper.issuer[:300],
         issued_on=paper.issued_on,
         valid_until=paper.valid_until,
-        file=attachment.file.name,
-        original_name=attachment.original_name,
-        content_type=attachment.content_type,
-        size=attachment.size,
-        sha256=attachment.sha256,
         source=source,
+        **same_file(attachment),
     )
+
+
+def same_file(kept):
+    """The file fields of ``kept`` (an attachment or a stored document), for another row
+    that holds the same file rather than a copy."""
+    return {
+        "file": kept.file.name,
+        "original_name": kept.original_name,
+        "content_type": kept.content_type,
+        "size": kept.size,
+        "sha256": kept.sha256,
+    }
 
 
 def delete_document(owner, document):
@@ -152,12 +160,8 @@ def apply_reuses(dossier, reuses, actor, now=None):
                 dossier=dossier,
                 kind=AttachmentKind.APPLICATION,
                 document=reuse.document,
-                file=stored.file.name,
-                original_name=stored.original_name,
-                content_type=stored.content_type,
-                size=stored.size,
-                sha256=stored.sha256,
                 uploaded_by=actor,
+                **same_file(stored),
             )
             component.handed_over = component.digitised = component.reused = True
             component.exemption = ""

@@ -196,7 +196,8 @@ def intake(request):
 # --- one dossier ----------------------------------------------------------------------
 
 
-def _scoped_dossier(request, code):
+def scoped_dossier(request, code):
+    """The dossier of ``code`` in the desk user's scope; 404 otherwise."""
     dossier = selectors.desk_dossier(request.user, code)
     if dossier is None:
         raise Http404(_("No dossier with this code in your scope."))
@@ -205,7 +206,7 @@ def _scoped_dossier(request, code):
 
 @desk_staff_required
 def dossier_page(request, code):
-    dossier = _scoped_dossier(request, code)
+    dossier = scoped_dossier(request, code)
     record_read(request.user, dossier, ReadKind.PAGE, reason=reason_of(request))
     return _render_dossier(request, dossier)
 
@@ -213,7 +214,7 @@ def dossier_page(request, code):
 @require_POST
 @desk_staff_required
 def dossier_action(request, code, action):
-    dossier = _scoped_dossier(request, code)
+    dossier = scoped_dossier(request, code)
     try:
         form_class = ACTION_FORMS[action]
     except KeyError:
@@ -289,7 +290,7 @@ def print_links(dossier, has_supplements, has_apologies):
 @desk_staff_required
 def attachment(request, code, pk):
     """A dossier's file, for staff who may see the dossier."""
-    dossier = _scoped_dossier(request, code)
+    dossier = scoped_dossier(request, code)
     return attachment_response(request, get_object_or_404(dossier.attachments, pk=pk))
 
 

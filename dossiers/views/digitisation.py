@@ -3,7 +3,6 @@ line of the desk's dossier page, and the same two actions in the API. Thin: the 
 found through ``visible_to`` (out of scope is 404), the rules are the digitisation service's."""
 
 from django.contrib import messages
-from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import path
 from django.utils.translation import gettext as _
@@ -18,21 +17,18 @@ from rest_framework.views import APIView
 
 from core.serializers import Serializer
 
-from .. import selectors
 from ..api import as_api_error
 from ..models import Dossier, Exemption
 from ..serializers.dossier import DossierComponentSerializer
 from ..services.digitisation import exempt_component, scan_component
 from ..services.errors import TransitionError
-from .desk import desk_staff_required
+from .desk import desk_staff_required, scoped_dossier
 
 # --- the desk's dossier page ----------------------------------------------------------------
 
 
 def _component_in_scope(request, code, pk):
-    dossier = selectors.desk_dossier(request.user, code)
-    if dossier is None:
-        raise Http404(_("No dossier with this code in your scope."))
+    dossier = scoped_dossier(request, code)
     return get_object_or_404(dossier.components, pk=pk)
 
 

@@ -2,7 +2,6 @@
 rates on it without an account (the token in its address; throttled)."""
 
 from django.contrib import messages
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import path
 from django.utils.translation import gettext as _
@@ -10,11 +9,10 @@ from django.views.decorators.http import require_POST
 
 from core.throttles import page_throttled
 
-from .. import selectors
 from ..forms.citizen import RatingForm
 from ..services import ratings
 from ..services.errors import TransitionError
-from .desk import desk_staff_required
+from .desk import desk_staff_required, scoped_dossier
 
 TEMPLATE = "dossiers/rating_device.html"
 
@@ -22,9 +20,7 @@ TEMPLATE = "dossiers/rating_device.html"
 @require_POST
 @desk_staff_required
 def open_device(request, code):
-    dossier = selectors.desk_dossier(request.user, code)
-    if dossier is None:
-        raise Http404(_("No dossier with this code in your scope."))
+    dossier = scoped_dossier(request, code)
     try:
         token = ratings.open_device(dossier, request.user)
     except TransitionError as error:

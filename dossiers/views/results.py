@@ -21,13 +21,12 @@ from rest_framework.views import APIView
 from core.serializers import ModelSerializer, Serializer
 from core.throttles import VerifyThrottle, page_throttled
 
-from .. import selectors
 from ..api import as_api_error
 from ..models import Dossier, ElectronicResult
 from ..services.errors import TransitionError
 from ..services.results import issue_electronic_result, verify_issued, verify_upload
 from ..signing.verify import State
-from .desk import desk_staff_required
+from .desk import desk_staff_required, scoped_dossier
 
 
 def verify_url_builder(request):
@@ -43,9 +42,7 @@ def verify_url_builder(request):
 @require_POST
 @desk_staff_required
 def issue(request, code):
-    dossier = selectors.desk_dossier(request.user, code)
-    if dossier is None:
-        raise Http404(_("No dossier with this code in your scope."))
+    dossier = scoped_dossier(request, code)
     file = request.FILES.get("file")
     if file is None:
         messages.error(request, _("Choose the result document (a PDF)."))
