@@ -79,6 +79,9 @@ STEP_HANDLER = "step_handler"
 # In the rating's roles: the counter device the desk hands the applicant, which acts for
 # one dossier (``device_for``) and for nobody else (services/ratings.py).
 COUNTER_DEVICE = "counter_device"
+# In the payment confirmation's roles: the reconciliation of a payment it matched (a
+# gateway's signed callback, a bank statement line), acting for no one (payments app).
+RECONCILIATION = "reconciliation"
 
 
 @dataclass(frozen=True)
@@ -147,7 +150,9 @@ TRANSITIONS = {
     # 2→4 hands the received dossier to the handling unit; 4→4 routes it on.
     Action.TRANSFER: _rule({S.RECEIVED, S.IN_PROGRESS}, S.IN_PROGRESS, DESK_ROLES | HANDLING_ROLES),
     Action.REQUEST_PAYMENT: _rule({S.IN_PROGRESS}, S.AWAITING_PAYMENT, DESK_ROLES | HANDLING_ROLES),
-    Action.CONFIRM_PAYMENT: _rule({S.AWAITING_PAYMENT}, S.IN_PROGRESS, DESK_ROLES | HANDLING_ROLES),
+    Action.CONFIRM_PAYMENT: _rule(
+        {S.AWAITING_PAYMENT}, S.IN_PROGRESS, DESK_ROLES | HANDLING_ROLES | {RECONCILIATION}
+    ),
     Action.RESOLVE: _rule({S.IN_PROGRESS}, S.RESOLVED, HANDLING_ROLES),
     Action.RETURN: _rule({S.RESOLVED}, S.RETURNED, DESK_ROLES),
     Action.REQUEST_WITHDRAWAL: _rule(
@@ -302,6 +307,8 @@ def _acts_for_side(user, dossier, rule):
         # A rating counts the applicant's view: no staff account, superusers included.
         on_device = getattr(user, "device_for", None) == dossier.pk
         return on_device or _is_applicant(user, dossier)
+    if RECONCILIATION in rule.roles and getattr(user, "reconciles_payments", False):
+        return True
     if user.is_superuser:
         return True
     if Role.CITIZEN in rule.roles and _is_applicant(user, dossier):

@@ -20,6 +20,7 @@ urlpatterns = [
     path("kiosk/", include((kiosk_urlpatterns, "kiosk"))),
     path("accounts/", include(account_urls(citizen_home="dossiers:mine"))),
     path("", include("dossiers.urls")),
+    path("", include("payments.views")),
     path("", include("dashboard.urls")),
     path("reform-index/", include("reform_index.urls")),
     path("admin/", admin.site.urls),

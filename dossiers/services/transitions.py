@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from core import workdays
 from core.selectors import get_working_calendar
 
+from .. import signals
 from ..messaging import notifications
 from ..models import (
     Apology,
@@ -72,8 +73,9 @@ def _transition(dossier, actor, action, change, *, note="", now=None, notify=Non
 
 
 def log_event(dossier, action, actor, now, from_status, *, from_unit=None, note="", **details):
-    """Append the event of ``action``, which has just brought the dossier to its status."""
-    return DossierEvent.objects.create(
+    """Append the event of ``action``, which has just brought the dossier to its status,
+    and tell the apps above (``signals.event_logged``) in the same transaction."""
+    event = DossierEvent.objects.create(
         dossier=dossier,
         action=action,
         actor=actor if actor and actor.is_authenticated else None,
@@ -87,6 +89,8 @@ def log_event(dossier, action, actor, now, from_status, *, from_unit=None, note=
         step_name=details.get("step_name", ""),
         step_due_at=details.get("step_due_at"),
     )
+    signals.event_logged.send(sender=DossierEvent, dossier=dossier, event=event)
+    return event
 
 
 def _required(text, field_name, message):

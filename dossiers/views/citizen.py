@@ -34,6 +34,7 @@ from ..privacy.reads import reads_of, reason_of, record_read
 from ..public_trail import public_trail
 from ..services import intake, transitions
 from ..services.errors import TransitionError
+from ..signals import panels_for
 from ..words import action_label, mask_name
 from ..workflow import Action, available_actions
 from .files import attachment_response
@@ -200,6 +201,7 @@ def _render_dossier(request, dossier, bound=None, status=200):
         "apologies": dossier.apologies.all(),
         "rating": rating,
         "forms": answer_forms,
+        "panels": panels_for(dossier, request.user),
         "desk_url": reverse("dossiers:desk-dossier", args=[dossier.code])
         if request.user.is_staff
         else "",

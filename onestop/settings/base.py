@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "core",
     "procedures",
     "dossiers",
+    "payments",
     "reform_index",
     "dashboard",
     "demo",
@@ -253,6 +254,7 @@ REST_FRAMEWORK = {
         "auth": env("THROTTLE_AUTH", default="10/min"),
         "lookup": env("THROTTLE_LOOKUP", default="20/min"),
         "verify": env("THROTTLE_VERIFY", default="20/min"),
+        "gateway": env("THROTTLE_GATEWAY", default="600/min"),
         "signup": env("THROTTLE_SIGNUP", default="10/hour"),
     },
     # Throttles count per client address. Unset, DRF would trust whatever X-Forwarded-For a
@@ -300,6 +302,21 @@ PERSONAL_DATA_RETENTION_YEARS = env.int("PERSONAL_DATA_RETENTION_YEARS", default
 PERSONAL_DATA_EXPORT_MAX_BYTES = env.int(
     "PERSONAL_DATA_EXPORT_MAX_BYTES", default=200 * 1024 * 1024
 )
+# Fees and payments (docs/payments.md): the agency account that receives transfers (its
+# bank's 6-digit NAPAS BIN), the shared secret of the payment gateway's signed callbacks
+# (empty: no gateway), and the gateway's payment page.
+PAYMENT_BANK_BIN = env("PAYMENT_BANK_BIN", default="970415")
+PAYMENT_ACCOUNT_NUMBER = env("PAYMENT_ACCOUNT_NUMBER", default="113366668888")
+PAYMENT_ACCOUNT_NAME = env("PAYMENT_ACCOUNT_NAME", default="KHO BAC NHA NUOC")
+PAYMENT_GATEWAY_SECRET = env("PAYMENT_GATEWAY_SECRET", default="")
+PAYMENT_GATEWAY_URL = env("PAYMENT_GATEWAY_URL", default="")
+# The columns of the bank statement an import reads (CSV or XLSX, first row the names).
+PAYMENT_STATEMENT_COLUMNS = {
+    "transaction_id": env("PAYMENT_STATEMENT_ID_COLUMN", default="Số tham chiếu"),
+    "booked_at": env("PAYMENT_STATEMENT_DATE_COLUMN", default="Ngày giao dịch"),
+    "amount": env("PAYMENT_STATEMENT_AMOUNT_COLUMN", default="Số tiền ghi có"),
+    "description": env("PAYMENT_STATEMENT_TEXT_COLUMN", default="Nội dung"),
+}
 # Electronic results (docs/digitisation.md): an agency signs with the PKCS#12 file named by
 # its unit code in SIGNING_KEYS_DIR; a signature is trusted when its chain ends at one of
 # the certificates in the PEM files of SIGNING_TRUST_ROOTS. seed_demo generates a demo CA

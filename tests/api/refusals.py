@@ -132,6 +132,29 @@ REFUSALS = (
     ),
     Refusal("POST /api/v1/verify/", 400, "only a readable PDF, by its content, can be checked"),
     Refusal(
+        "POST /api/v1/payments/gateway/",
+        400,
+        "the signature does not match the shared secret, or the reference or amount is not "
+        "a waiting payment's",
+    ),
+    Refusal(
+        "POST /api/v1/payments/statements/",
+        403,
+        "only desk officers and unit leaders reconcile statements",
+        not_a_superuser,
+    ),
+    Refusal(
+        "POST /api/v1/payments/statements/",
+        400,
+        "the file is no readable CSV or XLSX statement with the configured columns",
+    ),
+    Refusal(
+        "* /api/v1/dossiers/{code}/fees/*",
+        400,
+        "only the handling unit's staff set fees, while handled, with a reason; cash is "
+        "recorded by the desk for a waiting request",
+    ),
+    Refusal(
         "POST /api/v1/dossiers/{code}/*/",
         400,
         "the workflow does not allow this action now: the dossier's status, the caller's "

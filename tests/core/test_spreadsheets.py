@@ -127,8 +127,9 @@ class TestXlsx:
         sheet = read_sheet(content)
         for row, text in enumerate(PLANTED, start=2):
             cell = sheet.cell(row, 1)
-            # XML turns a carriage return into a line feed; the mark is what matters.
-            assert cell.value == "'" + text.replace("\r", "\n")
+            # An XML parser may read a carriage return back as a line feed (the standard
+            # library's does, lxml's does not); the mark is what matters.
+            assert cell.value.replace("\r", "\n") == "'" + text.replace("\r", "\n")
             assert cell.data_type == "s"
             number = sheet.cell(row, 2)
             assert (number.value, number.data_type) == (-5, "n")

@@ -101,6 +101,8 @@ POST /desk/dossiers/{O}/components/{O_comp}/scan/            page-exempt     302
 POST /api/v1/dossiers/{O}/results/                           note            401       415       404       415       404       415       404       415       404       415       415       415
 GET  /api/v1/dossiers/{O}/results/                                           401       200       404       200       404       200       404       200       404       200       200       200
 POST /desk/dossiers/{O}/results/issue/                       page-result     302       403       403       302       404       302!      404       302!      404       302       302       302!
+GET  /api/v1/dossiers/{P}/fees/                                              401       200       404       200       404       200       404       200       404       200       200       200
+POST /api/v1/dossiers/{P}/fees/cash/                                         401       400       404       400       404       400       404       400       404       400       400       400
 GET  /verify/                                                                200       200       200       200       200       200       200       200       200       200       200       200
 GET  /desk/logbook/                                                          302       403       403       {OPURT}   {X}       {OPURT}   {X}       {OPURT}   {X}       {OPURTX}  {OPURTX}  {OPURTX}
 GET  /desk/logbook.csv                                                       302       403       403       {OPURT}   {X}       {OPURT}   {X}       {OPURT}   {X}       {OPURTX}  {OPURTX}  {OPURTX}

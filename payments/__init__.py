@@ -1,0 +1,1 @@
+"""Payment helpers: VietQR transfer codes and amounts in words for receipts."""

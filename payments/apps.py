@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class PaymentsConfig(AppConfig):
+    name = "payments"
+    verbose_name = _("Fees and payments")
+
+    def ready(self):
+        from . import receivers  # noqa: F401  (connects the dossier signals)

@@ -1,0 +1,27 @@
+"""The payments app listens to the dossier app (which never imports it): the fee request
+opens a payment request, the desk's own "fees paid" records cash, and the citizen's page
+shows what is owed and how to pay it."""
+
+from django.dispatch import receiver
+
+from dossiers.models import DossierEvent
+from dossiers.signals import citizen_panels, event_logged
+from dossiers.workflow import Action
+
+from . import selectors
+from .services.fees import open_request
+from .services.settle import settle_on_confirmation
+
+
+@receiver(event_logged, sender=DossierEvent)
+def follow_the_fees(sender, dossier, event, **kwargs):
+    if event.action == Action.REQUEST_PAYMENT:
+        open_request(dossier, event.at)
+    elif event.action == Action.CONFIRM_PAYMENT:
+        settle_on_confirmation(dossier, event.actor, event.at)
+
+
+@receiver(citizen_panels)
+def payment_panel(sender, dossier, user, **kwargs):
+    panel = selectors.payment_panel(dossier)
+    return ("payments/_citizen_panel.html", panel) if panel else None

@@ -1,0 +1,103 @@
+"""Reads of the payments app: what the citizen's page shows about the fees, and the
+payment figures per unit and period."""
+
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db.models import Count, Q, Sum
+from django.utils.translation import gettext as _
+
+from core.qr import qr_svg
+from dossiers.reporting.counting import day_bounds
+
+from . import vietqr
+from .gateway import payment_link
+from .models import FeeLine, Method, Payment, PaymentRequest, Receipt, RequestStatus
+from .services.fees import totals
+
+ONLINE_METHODS = (Method.BANK_TRANSFER, Method.GATEWAY)
+
+
+def transfer_payload(request):
+    """The VietQR payload of ``request``: the agency account, the amount, the reference."""
+    return vietqr.build_payload(
+        settings.PAYMENT_BANK_BIN,
+        settings.PAYMENT_ACCOUNT_NUMBER,
+        request.amount,
+        request.reference,
+    )
+
+
+def payment_panel(dossier):
+    """The fees of ``dossier`` as its citizen page shows them, or None with no fee."""
+    lines = list(FeeLine.objects.filter(dossier=dossier))
+    if not lines:
+        return None
+    pending = PaymentRequest.objects.filter(dossier=dossier, status=RequestStatus.PENDING).first()
+    panel = {
+        "lines": lines,
+        "totals": totals(dossier),
+        "pending": pending,
+        "receipts": list(
+            Receipt.objects.filter(payment__request__dossier=dossier).select_related("payment")
+        ),
+    }
+    if pending is not None:
+        payload = transfer_payload(pending)
+        panel.update(
+            account_name=settings.PAYMENT_ACCOUNT_NAME,
+            account_number=settings.PAYMENT_ACCOUNT_NUMBER,
+            payload=payload,
+            qr=qr_svg(payload, title=_("VietQR code: pay by bank transfer")),
+            gateway_link=payment_link(pending),
+        )
+    return panel
+
+
+def paid_online(dossier):
+    """Whether the dossier's fees were paid online (the national sync's
+    ``DuocThanhToanTrucTuyen``)."""
+    return Payment.objects.filter(request__dossier=dossier, method__in=ONLINE_METHODS).exists()
+
+
+@dataclass
+class PaymentRow:
+    code: str
+    name: str
+    requested: int = 0  # dossiers asked to pay in the period
+    paid_online: int = 0  # dossiers paid by transfer or gateway in the period
+    paid_at_counter: int = 0
+    collected: int = 0  # đồng received in the period
+
+    @property
+    def online_share(self):
+        paid = self.paid_online + self.paid_at_counter
+        return round(100 * self.paid_online / paid, 1) if paid else None
+
+
+def payment_figures(first, last, dossiers):
+    """Rows per receiving unit for ``dossiers`` (start from ``visible_to``): requests made
+    and payments received in days first..last. Two queries whatever the size."""
+    start, end = day_bounds(first, last)
+    unit = ("dossier__receiving_unit__code", "dossier__receiving_unit__name")
+    rows = {}
+    requests = PaymentRequest.objects.filter(
+        dossier__in=dossiers, requested_at__gte=start, requested_at__lt=end
+    )
+    for line in requests.values(*unit).annotate(requested=Count("dossier", distinct=True)):
+        rows[line[unit[0]]] = PaymentRow(line[unit[0]], line[unit[1]], line["requested"])
+    payments = Payment.objects.filter(
+        request__dossier__in=dossiers, paid_at__gte=start, paid_at__lt=end
+    )
+    paid_unit = tuple(f"request__{name}" for name in unit)
+    for line in payments.values(*paid_unit).annotate(
+        paid_online=Count("request__dossier", distinct=True, filter=Q(method__in=ONLINE_METHODS)),
+        paid_at_counter=Count("request__dossier", distinct=True, filter=Q(method=Method.CASH)),
+        collected=Sum("amount"),
+    ):
+        row = rows.setdefault(
+            line[paid_unit[0]], PaymentRow(line[paid_unit[0]], line[paid_unit[1]])
+        )
+        row.paid_online, row.paid_at_counter = line["paid_online"], line["paid_at_counter"]
+        row.collected = line["collected"] or 0
+    return sorted(rows.values(), key=lambda row: row.code)

@@ -1,0 +1,51 @@
+"""The e-receipt as PDF, for whoever may see its dossier (404 for everyone else)."""
+
+from django.http import Http404, HttpResponse
+from django.urls import path
+from django.utils.translation import gettext as _
+
+from core.qr import qr_svg
+from dossiers.models import Dossier
+from dossiers.printing.agency import agency_of
+from dossiers.printing.official_forms import lookup_url
+from dossiers.printing.pdf import render_pdf
+from dossiers.printing.words import place_and_date, time_words
+
+from .amount_words import amount_in_words
+from .models import FeeLine, Receipt
+
+app_name = "payments"
+
+
+def receipt_pdf(request, pk):
+    receipt = (
+        Receipt.objects.select_related("payment__request__dossier__procedure", "agency")
+        .filter(pk=pk, payment__request__dossier__in=Dossier.objects.visible_to(request.user))
+        .first()
+    )
+    if receipt is None:
+        raise Http404(_("No such receipt."))
+    dossier = receipt.payment.request.dossier
+    agency = agency_of(receipt.agency)
+    url = lookup_url(request, dossier)
+    context = {
+        "receipt": receipt,
+        "payment": receipt.payment,
+        "dossier": dossier,
+        "agency": agency,
+        "place_date": place_and_date(agency.place, receipt.issued_at),
+        "lines": FeeLine.objects.filter(dossier=dossier),
+        "amount_words": amount_in_words(receipt.payment.amount),
+        "paid_words": time_words(receipt.payment.paid_at),
+        "qr": qr_svg(url, title=_("QR code: look up this dossier")),
+        "form": {"number": "", "title": _("E-receipt")},
+    }
+    response = HttpResponse(render_pdf("payments/receipt.html", context), "application/pdf")
+    response["Content-Disposition"] = (
+        f'inline; filename="bien-lai-{receipt.number}-{receipt.year}.pdf"'
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+urlpatterns = [path("payments/receipts/<int:pk>.pdf", receipt_pdf, name="receipt")]
