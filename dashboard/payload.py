@@ -25,7 +25,18 @@ def dashboard_payload(figures):
         "at_risk": {**_live_data(figures.at_risk), "hours": figures.at_risk_hours},
         "ranking": _ranking_data(figures.ranking),
         "digitisation": [_digitisation_data(row) for row in figures.digitisation],
+        "payments": [_payment_data(row) for row in figures.payments],
     }
+
+
+def _payment_data(row):
+    return {
+        **{name: getattr(row, name) for name in PAYMENT_FIGURES},
+        "online_share": row.online_share,
+    }
+
+
+PAYMENT_FIGURES = ("code", "name", "requested", "paid_online", "paid_at_counter", "collected")
 
 
 def _digitisation_data(row):

@@ -22,6 +22,7 @@ from dossiers.models import Dossier
 from dossiers.reporting.access import report_units
 from dossiers.reporting.digitisation import digitisation_figures
 from dossiers.reporting.on_time import ReportRow
+from payments.selectors import payment_figures
 from reform_index.selectors import results as index_results
 
 from . import flows
@@ -88,6 +89,7 @@ class DashboardFigures:
     ranking: Ranking | None
     now: datetime
     digitisation: list  # dossiers.reporting.digitisation.DigitisationRow per receiving unit
+    payments: list  # payments.selectors.PaymentRow per receiving unit
 
 
 def dashboard_figures(user, first, last, unit=None, now=None):
@@ -98,6 +100,7 @@ def dashboard_figures(user, first, last, unit=None, now=None):
     last = min(last, timezone.localdate(now))
     unit_ids = list(report_units(user, within=unit).values_list("pk", flat=True))
     table = flows.flow_table(first, last, unit_ids)
+    scoped = Dossier.objects.visible_to(user).filter(receiving_unit__in=unit_ids)
     by_unit = flows.rows_by(table, flows.UNIT)
     return DashboardFigures(
         first=first,
@@ -113,9 +116,8 @@ def dashboard_figures(user, first, last, unit=None, now=None):
         at_risk_hours=settings.ONESTOP_DUE_SOON_HOURS,
         ranking=latest_ranking(),
         now=now,
-        digitisation=digitisation_figures(
-            first, last, Dossier.objects.visible_to(user).filter(receiving_unit__in=unit_ids)
-        ),
+        digitisation=digitisation_figures(first, last, scoped),
+        payments=payment_figures(first, last, scoped),
     )
 
 

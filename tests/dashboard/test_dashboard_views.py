@@ -112,6 +112,7 @@ def test_data_json_has_the_documented_keys(client, figures):
         "at_risk",
         "ranking",
         "digitisation",
+        "payments",
     }
     assert (body["from"], body["to"], body["unit"]) == ("2026-10-01", "2026-11-23", "H26.45.01")
     assert [row["code"] for row in body["units"]] == ["H26.45.01"]

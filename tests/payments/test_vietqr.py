@@ -70,6 +70,22 @@ def test_a_known_payload_character_for_character():
     assert build_payload("970436", "123", 1000, "A") == body + bitwise_crc(body)
 
 
+# A payload published with an open-source VietQR generator (github.com/subiz/vietqr,
+# README): 120,000 đồng to account 0011001932418 at BIN 970415, "ung ho lu lut".
+PUBLISHED = (
+    "00020101021238570010A00000072701270006970415011300110019324180208QRIBFTTA"
+    "530370454061200005802VN62170813ung ho lu lut6304C15C"
+)
+
+
+def test_a_published_example_is_reproduced_and_decoded():
+    assert build_payload("970415", "0011001932418", 120000, "ung ho lu lut") == PUBLISHED
+    fields = parse_payload(PUBLISHED)
+    assert fields["38"]["01"] == {"00": "970415", "01": "0011001932418"}
+    assert (fields["54"], fields["62"]["08"], fields["63"]) == ("120000", "ung ho lu lut", "C15C")
+    assert bitwise_crc(PUBLISHED[:-4]) == "C15C"
+
+
 def test_build_then_parse_round_trips():
     payload = build_payload(BIN, ACCOUNT, 2500000, "Ho so 123")
     assert parse_payload(payload) == {
