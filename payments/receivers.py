@@ -1,11 +1,11 @@
 """The payments app listens to the dossier app (which never imports it): the fee request
-opens a payment request, the desk's own "fees paid" records cash, and the citizen's page
-shows what is owed and how to pay it."""
+opens a payment request, the desk's own "fees paid" records cash, the citizen's
+and the desk's dossier pages show what is owed and how to pay it."""
 
 from django.dispatch import receiver
 
 from dossiers.models import DossierEvent
-from dossiers.signals import citizen_panels, event_logged
+from dossiers.signals import dossier_panels, event_logged
 from dossiers.workflow import Action
 
 from . import selectors
@@ -21,7 +21,7 @@ def follow_the_fees(sender, dossier, event, **kwargs):
         settle_on_confirmation(dossier, event.actor, event.at)
 
 
-@receiver(citizen_panels)
-def payment_panel(sender, dossier, user, **kwargs):
+@receiver(dossier_panels)
+def payment_panel(sender, dossier, user, page, **kwargs):
     panel = selectors.payment_panel(dossier)
-    return ("payments/_citizen_panel.html", panel) if panel else None
+    return ("payments/_panel.html", {**panel, "page": page}) if panel else None

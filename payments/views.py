@@ -1,16 +1,19 @@
-"""The e-receipt as PDF, for whoever may see its dossier (404 for everyone else)."""
+"""The e-receipt as PDF and the payment notice to print, for whoever may see the dossier
+(404 for everyone else)."""
 
 from django.http import Http404, HttpResponse
+from django.shortcuts import render
 from django.urls import path
 from django.utils.translation import gettext as _
 
 from core.qr import qr_svg
 from dossiers.models import Dossier
-from dossiers.printing.agency import agency_of
+from dossiers.printing.agency import agency_of, signing_agency
 from dossiers.printing.official_forms import lookup_url
 from dossiers.printing.pdf import render_pdf
 from dossiers.printing.words import place_and_date, time_words
 
+from . import selectors
 from .amount_words import amount_in_words
 from .models import FeeLine, Receipt
 
@@ -48,4 +51,26 @@ def receipt_pdf(request, pk):
     return response
 
 
-urlpatterns = [path("payments/receipts/<int:pk>.pdf", receipt_pdf, name="receipt")]
+def notice(request, code):
+    """The payment notice to print or hand over: what is owed, the account, the reference
+    and the VietQR code, for whoever may see the dossier."""
+    dossier = Dossier.objects.visible_to(request.user).filter(code=code).first()
+    panel = selectors.payment_panel(dossier) if dossier else None
+    if not panel or not panel.get("pending"):
+        raise Http404(_("Nothing is waiting to be paid."))
+    agency = agency_of(signing_agency(dossier.handling_unit))
+    context = {
+        "dossier": dossier,
+        "panel": panel,
+        "agency": agency,
+        "place_date": place_and_date(agency.place, panel["pending"].requested_at),
+        "amount_words": amount_in_words(panel["pending"].amount),
+        "form": {"number": "", "title": _("Payment notice")},
+    }
+    return render(request, "payments/notice.html", context)
+
+
+urlpatterns = [
+    path("payments/receipts/<int:pk>.pdf", receipt_pdf, name="receipt"),
+    path("payments/notice/<str:code>/", notice, name="notice"),
+]

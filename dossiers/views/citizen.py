@@ -201,7 +201,7 @@ def _render_dossier(request, dossier, bound=None, status=200):
         "apologies": dossier.apologies.all(),
         "rating": rating,
         "forms": answer_forms,
-        "panels": panels_for(dossier, request.user),
+        "panels": panels_for(dossier, request.user, "citizen"),
         "desk_url": reverse("dossiers:desk-dossier", args=[dossier.code])
         if request.user.is_staff
         else "",

@@ -29,6 +29,7 @@ from ..forms.desk_actions import ACTION_FORMS, QUEUE_ACTIONS
 from ..models import Exemption, ReadKind, Status
 from ..privacy.reads import reason_of, record_read
 from ..services.results import ISSUING_STATUSES, may_issue_result
+from ..signals import panels_for
 from ..words import remaining_words
 from ..workflow import available_actions, refusal_reason
 from .files import attachment_response
@@ -263,6 +264,7 @@ def _render_dossier(request, dossier, bound=None):
         "exemptions": Exemption.choices,
         "print_links": print_links(dossier, bool(supplements), bool(apologies)),
         "receipt_pdf": RECEIPT_PDF_PATH.format(code=quote(dossier.code)),
+        "panels": panels_for(dossier, request.user, "desk"),
         "may_issue_result": dossier.status in ISSUING_STATUSES
         and may_issue_result(request.user, dossier),
     }

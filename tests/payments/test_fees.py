@@ -194,6 +194,15 @@ class TestCitizenAndReceipt:
         assert 'class="qr-code"' in page
         assert "http://127.0.0.1:9/pay?reference=" in page
 
+    def test_the_desk_sees_the_fees_and_prints_the_notice(self, client, fees, asked):
+        client.force_login(fees.desk_officer)
+        page = client.get(f"/desk/dossiers/{asked.code}/").content.decode()
+        assert 'id="fees"' in page and f"/payments/notice/{asked.code}/" in page
+        notice = client.get(f"/payments/notice/{asked.code}/").content.decode()
+        assert 'class="qr-code"' in notice and asked.code in notice and "8000" in notice
+        client.force_login(fees.other_desk_officer)
+        assert client.get(f"/payments/notice/{asked.code}/").status_code == 404
+
     def test_the_receipt_says_the_amount_in_words(self, client, fees, asked):
         settled = record_payment(
             asked.code, 8000, Method.GATEWAY, Reconciliation("g"), transaction_id="R1"
