@@ -90,7 +90,8 @@ class Procedure(models.Model):
     received under are frozen in a ProcedureVersion, so later edits never change them."""
 
     code = models.CharField(_("procedure code"), max_length=40, unique=True)
-    name = models.CharField(_("name"), max_length=600)
+    # Real national records carry names of over 900 characters: no arbitrary cap.
+    name = models.TextField(_("name"))
     field = models.ForeignKey(
         Field, verbose_name=_("field"), on_delete=models.PROTECT, related_name="procedures"
     )
@@ -103,7 +104,7 @@ class Procedure(models.Model):
         _("applicant type"), max_length=20, choices=ApplicantType.choices, default=ApplicantType.ANY
     )
     applicants = models.JSONField(_("who may apply"), default=list, blank=True)
-    kind = models.CharField(_("kind of procedure"), max_length=300, blank=True)
+    kind = models.TextField(_("kind of procedure"), blank=True)
 
     # The default time limit (the counter channel's); channel_terms may differ per channel.
     time_limit_amount = models.DecimalField(

@@ -226,10 +226,11 @@ def test_partial_keeps_the_good_records(tmp_path):
 
 
 def test_a_record_refused_by_the_database_rules_is_rejected_before_writing():
-    report = import_records([record(), record(code="2", KHONGBIET=1, LOAITTHC="x" * 400)])
+    long = "x" * 201
+    report = import_records([record(), record(code="2", KHONGBIET=1, IDQUYETDINHCONGBO=long)])
     assert not report.written
     assert report.rejected[0].position == 2
-    assert "300" in report.rejected[0].message
+    assert "200" in report.rejected[0].message
     assert not Procedure.objects.exists()
 
 

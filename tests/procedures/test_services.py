@@ -284,3 +284,21 @@ def test_a_version_made_in_a_rolled_back_transaction_is_not_remembered(
 
     assert ProcedureVersion.objects.filter(pk=version.pk).exists()
     assert version.number == 1
+
+
+def test_a_national_record_with_a_thousand_character_name_imports_whole(db):
+    name = ("Thủ tục cấp giấy chứng nhận " + "và điều chỉnh nội dung hồ sơ " * 40)[:1000].strip()
+    assert len(name) >= 990
+    report = import_records(
+        [
+            {
+                "MATTHC": "2.002999",
+                "TENTTHC": name,
+                "LINHVUCTHUCHIEN": [{"MALINHVUC": "", "TENLINHVUC": "Đất đai"}],
+                "CAPTHUCHIEN": [{"CAPTHUCHIEN": "Cấp xã"}],
+                "KIEUTTHC": "Thủ tục hành chính do cấp xã thực hiện " * 12,
+            }
+        ]
+    )
+    assert report.created == ["2.002999"] and not report.rejected, report.summary()
+    assert Procedure.objects.get(code="2.002999").name == name
