@@ -6,7 +6,8 @@ throttle and pagination classes and the method — so that no view lists its err
   rules refuse now, a malformed body, a NUL byte, an overlong value or an impossible date
   ({"detail": message}).
 - 401 on every operation: a wrong token is refused even where no login is needed; where
-  one is needed, so is a missing login. DRF always adds ``WWW-Authenticate: Token``.
+  one is needed, so is a missing login. DRF adds ``WWW-Authenticate`` with the first
+  authenticator's scheme (``Token``, or a partner's key).
 - 403 where a signed-in caller can still be refused: a write (the role, and a session's
   CSRF token) or a permission class that checks more than the login.
 - 404 where the path names something (or a list has pages): unknown or not visible.
@@ -66,13 +67,18 @@ COMPONENTS = {
     "FieldErrors": FIELD_ERRORS_SCHEMA,
     "ValidationError": VALIDATION_ERROR_SCHEMA,
 }
-WWW_AUTHENTICATE = {
-    "WWW-Authenticate": {
-        "schema": {"type": "string", "enum": ["Token"]},
-        "required": True,
-        "description": "The scheme to authenticate with.",
+
+
+def www_authenticate(challenge):
+    return {
+        "WWW-Authenticate": {
+            "schema": {"type": "string", "enum": [challenge]},
+            "required": True,
+            "description": "The scheme to authenticate with.",
+        }
     }
-}
+
+
 RETRY_AFTER = {
     "Retry-After": {
         "schema": {"type": "integer", "minimum": 0},
@@ -116,6 +122,13 @@ class AutoSchema(openapi.AutoSchema):
             return not self.is_public() or self._checks_csrf()
         return any(not isinstance(p, LOGIN_ONLY) for p in self.view.get_permissions())
 
+    def _challenge(self):
+        """What a 401 asks for: the first authenticator's scheme (DRF's token, or a
+        partner's key), as DRF sends it."""
+        authenticators = self.view.get_authenticators()
+        challenge = authenticators[0].authenticate_header(None) if authenticators else None
+        return challenge or "Token"
+
     def _checks_csrf(self):
         return any(isinstance(a, SessionAuthentication) for a in self.view.get_authenticators())
 
@@ -140,7 +153,11 @@ class AutoSchema(openapi.AutoSchema):
                 "ValidationError",
                 None,
             ),
-            "401": (self._unauthenticated_description(), "Error", WWW_AUTHENTICATE),
+            "401": (
+                self._unauthenticated_description(),
+                "Error",
+                www_authenticate(self._challenge()),
+            ),
         }
         if self._refuses_signed_in():
             errors["403"] = (self._forbidden_description(), "Error", None)

@@ -141,12 +141,16 @@ def intake_procedure_options():
 
 
 def find_for_lookup(code, phone):
-    """The dossier with this code whose applicant's phone is ``phone``, or None. The same
-    None whether the code is unknown or the phone wrong, so codes cannot be probed."""
+    """The dossier with this code — the portal's, or the national portal's for a dossier
+    filed there — whose applicant's phone is ``phone``, or None. The same None whether the
+    code is unknown or the phone wrong, so codes cannot be probed."""
     code = code.strip()
+    if not code:
+        return None
+    codes = {code, code.upper()}
     dossier = (
         Dossier.objects.select_related("procedure", "receiving_unit")
-        .filter(code__in={code, code.upper()})
+        .filter(Q(code__in=codes) | Q(external_code__in=codes))
         .first()
     )
     if dossier is None or normalise_phone(dossier.applicant_phone) != normalise_phone(phone):

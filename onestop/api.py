@@ -14,6 +14,7 @@ from dossiers.reporting.late_api import LateReportView
 from dossiers.views.digitisation import api_urlpatterns as digitisation_api
 from dossiers.views.results import api_urlpatterns as results_api
 from dossiers.views.store import api_urlpatterns as store_api
+from exchange.api import api_urlpatterns as exchange_api
 from payments.api import api_urlpatterns as payments_api
 from procedures.api import FieldViewSet, ProcedureViewSet
 from reform_index.api import AssessmentViewSet, InspectionViewSet, ScorecardViewSet
@@ -58,6 +59,7 @@ urlpatterns = [
     *results_api,
     *store_api,
     *payments_api,
+    *exchange_api,
     *router.urls,
     # Last, and only for paths ending in a slash, so that a missing slash is still
     # redirected (CommonMiddleware only redirects what would otherwise be a 404).

@@ -7,12 +7,11 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from core.accounts.fields import IdNumberField, NameField, PhoneField
-from core.models import Unit, UnitKind
-from procedures.models import Level
+from core.models import Unit
 from procedures.search import fold
 
 from ..applicants import Applicant
-from ..models import CitizenDocument, Satisfaction, service_unit
+from ..models import CitizenDocument, Satisfaction
 from ..selectors import find_for_lookup
 from ..services.attachments import Upload
 from ..services.intake import Intake
@@ -51,21 +50,6 @@ def upload_required(document):
         mark in name for mark in CONDITIONAL_MARKS
     )
     return document.is_required and document.originals + document.copies > 0 and not conditional
-
-
-def receiving_units(procedure):
-    """Where a citizen may file ``procedure``: the offices serving its handling units (a
-    one-stop centre stands for its parent unit). A procedure listing no handling unit can
-    be filed at any desk of its level: a ward or commune, or a unit with a one-stop
-    centre."""
-    listed = {service_unit(unit).pk for unit in procedure.handling_units.all()}
-    if listed:
-        units = Unit.objects.filter(pk__in=listed)
-    elif procedure.level == Level.COMMUNE:
-        units = Unit.objects.filter(kind__in=[UnitKind.WARD, UnitKind.COMMUNE])
-    else:
-        units = Unit.objects.filter(children__kind=UnitKind.CENTRE)
-    return units.filter(is_active=True).distinct().order_by("path")
 
 
 class DocumentSlot:

@@ -209,7 +209,7 @@ class OnlineFilingSerializer(DossierCreateSerializer):
         return attrs
 
     def desk_for(self, procedure, chosen):
-        desks = {service_unit(unit) for unit in procedure.handling_units.select_related("parent")}
+        desks = set(intake.receiving_units(procedure))
         if chosen is None and len(desks) == 1:
             return desks.pop()
         if chosen is None:

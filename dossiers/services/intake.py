@@ -3,12 +3,13 @@ day's dossier numbers."""
 
 from dataclasses import dataclass, field
 
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core import workdays
-from procedures.models import Channel
+from core.models import Unit, UnitKind
+from procedures.models import Channel, Level
 from procedures.services.versions import current_version
 
 from ..applicants import Applicant
@@ -34,6 +35,22 @@ class Intake:
     desk_limit: object = None  # a DeskLimit when the catalogue states no time limit
     reuses: list = field(default_factory=list)  # papers from the applicant's store (Reuse)
     consent: bool = False  # at the counter: the applicant agreed to the reuse
+
+
+def receiving_units(procedure):
+    """The one rule for where ``procedure`` may be filed (the filing page, the API, the
+    national portal's dossiers): the offices serving its handling units (a one-stop
+    centre stands for its parent unit). A procedure listing no handling unit can
+    be filed at any desk of its level: a ward or commune, or a unit with a one-stop
+    centre."""
+    listed = {service_unit(unit).pk for unit in procedure.handling_units.all()}
+    if listed:
+        units = Unit.objects.filter(pk__in=listed)
+    elif procedure.level == Level.COMMUNE:
+        units = Unit.objects.filter(kind__in=[UnitKind.WARD, UnitKind.COMMUNE])
+    else:
+        units = Unit.objects.filter(children__kind=UnitKind.CENTRE)
+    return units.filter(is_active=True).distinct().order_by("path")
 
 
 def file_online(citizen, intake, receiving_unit, now=None):
@@ -134,3 +151,27 @@ def _take_number(unit, day):
             [unit.pk, day],
         )
         return cursor.fetchone()[0]
+
+
+def file_from_national_portal(intake, receiving_unit, national_code, now=None):
+    """A dossier filed on the national portal arrives: like an online filing, waiting for
+    the desk's check, with the national code as its external reference. The same code
+    again is the same dossier: (dossier, created)."""
+    known = Dossier.objects.filter(external_code=national_code).first()
+    if known is not None:
+        return known, False
+    now = now or timezone.now()
+    try:
+        with transaction.atomic():
+            dossier = _new_dossier(intake, receiving_unit, Channel.ONLINE, now)
+            dossier.external_code = national_code
+            dossier.submitted_at = now
+            enter_status(dossier, Action.FILE_ONLINE)
+            dossier.save()
+            attach_all(dossier, intake.uploads, None, AttachmentKind.APPLICATION)
+            record_components(dossier, None, online=True)
+            log_event(dossier, Action.FILE_ONLINE, None, now, "", note=intake.summary)
+    except IntegrityError:
+        # The same national dossier, created by a concurrent delivery.
+        return Dossier.objects.get(external_code=national_code), False
+    return dossier, True

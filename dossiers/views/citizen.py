@@ -26,7 +26,6 @@ from ..forms.citizen import (
     SupplementForm,
     WithdrawalForm,
     applicant_initial,
-    receiving_units,
 )
 from ..models import Attachment, Dossier, Rating, ReadKind
 from ..privacy.export import personal_archive
@@ -34,6 +33,7 @@ from ..privacy.reads import reads_of, reason_of, record_read
 from ..public_trail import public_trail
 from ..services import intake, transitions
 from ..services.errors import TransitionError
+from ..services.intake import receiving_units
 from ..signals import panels_for
 from ..words import action_label, mask_name
 from ..workflow import Action, available_actions

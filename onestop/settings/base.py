@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "procedures",
     "dossiers",
     "payments",
+    "exchange",
     "reform_index",
     "dashboard",
     "demo",
@@ -216,6 +217,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "reform_index.tasks.compute_open_scorecards",
         "schedule": crontab(hour=2, minute=0),
     },
+    "national-sync-every-minute": {
+        "task": "exchange.tasks.sync_with_national_portal",
+        "schedule": crontab(minute="*"),
+    },
     "personal-data-retention": {
         "task": "dossiers.tasks.erase_expired_personal_data",
         "schedule": crontab(hour=3, minute=0),
@@ -302,6 +307,15 @@ PERSONAL_DATA_RETENTION_YEARS = env.int("PERSONAL_DATA_RETENTION_YEARS", default
 PERSONAL_DATA_EXPORT_MAX_BYTES = env.int(
     "PERSONAL_DATA_EXPORT_MAX_BYTES", default=200 * 1024 * 1024
 )
+# The national portal's adapter (docs/national-exchange.md): off while no URL is set;
+# the agency code goes in the `dstcode` header and as `madonvi`.
+NATIONAL_ADAPTER_URL = env("NATIONAL_ADAPTER_URL", default="")
+NATIONAL_USERNAME = env("NATIONAL_USERNAME", default="")
+NATIONAL_PASSWORD = env("NATIONAL_PASSWORD", default="")
+NATIONAL_AGENCY_CODE = env("NATIONAL_AGENCY_CODE", default="")
+NATIONAL_TIMEOUT_SECONDS = env.float("NATIONAL_TIMEOUT_SECONDS", default=10)
+# Who may push dossiers filed on the national portal: "partner:key" entries.
+NATIONAL_INBOUND_KEYS = env.list("NATIONAL_INBOUND_KEYS", default=[])
 # Fees and payments (docs/payments.md): the agency account that receives transfers (its
 # bank's 6-digit NAPAS BIN), the shared secret of the payment gateway's signed callbacks
 # (empty: no gateway), and the gateway's payment page.

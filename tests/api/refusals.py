@@ -148,6 +148,7 @@ REFUSALS = (
         400,
         "the file is no readable CSV or XLSX statement with the configured columns",
     ),
+    Refusal("POST /api/v1/national/dossiers/", 401, "the partner credential is missing or unknown"),
     Refusal(
         "* /api/v1/dossiers/{code}/fees/*",
         400,
