@@ -1,11 +1,13 @@
-"""The national portal's door: ``POST /api/v1/national/dossiers/`` takes a dossier filed
-there, in the national payload, from a partner holding one of ``NATIONAL_INBOUND_KEYS``
-(header ``X-Partner-Key``). Idempotent on the national code; field-level errors for a
-malformed payload, with nothing saved; answers as the national side expects,
-``{error_code, message}`` plus the local code."""
+"""The national exchange's API. The national portal's door: ``POST
+/api/v1/national/dossiers/`` takes a dossier filed there, in the national payload, from a
+partner holding one of ``NATIONAL_INBOUND_KEYS`` (header ``X-Partner-Key``); idempotent on
+the national code; field-level errors for a malformed payload, with nothing saved;
+answers as the national side expects, ``{error_code, message}`` plus the local code. For
+staff: the outbox's health, a retry of a failed message, and the sync rate per unit."""
 
 from dataclasses import dataclass
 
+from django.shortcuts import get_object_or_404
 from django.urls import path
 from django.utils.translation import gettext as _
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
@@ -18,10 +20,17 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core.throttles import AddressRateThrottle
+from dossiers.models import Dossier
+from dossiers.reporting.access import report_units
+from dossiers.reporting.api import PERIOD_PARAMETERS, CanReadReports
+from dossiers.reporting.digitisation_api import DigitisationQuerySerializer
 from dossiers.services.errors import TransitionError
 from dossiers.services.intake import file_from_national_portal, receiving_units
 
 from .inbound import NationalDossierSerializer, partner_of
+from .models import SyncItem
+from .selectors import outbox_health, sync_figures
+from .services import retry
 
 
 class NationalThrottle(AddressRateThrottle):
@@ -105,6 +114,97 @@ class NationalDossierView(APIView):
         )
 
 
+class SyncRowSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    name = serializers.CharField()
+    received = serializers.IntegerField()
+    synced = serializers.IntegerField()
+    sync_rate = serializers.FloatField(allow_null=True, help_text="per cent")
+
+
+class SyncReportView(APIView):
+    """Dossiers received per unit in a period and how many are synchronised (1.4)."""
+
+    permission_classes = [CanReadReports]
+
+    @extend_schema(
+        parameters=[*PERIOD_PARAMETERS],
+        responses=inline_serializer(
+            "NationalSyncReport",
+            {
+                "from": serializers.DateField(),
+                "to": serializers.DateField(),
+                "results": SyncRowSerializer(many=True),
+            },
+        ),
+    )
+    def get(self, request):
+        query = DigitisationQuerySerializer(data=request.query_params, context={"request": request})
+        query.is_valid(raise_exception=True)
+        params = query.validated_data
+        units = report_units(request.user, within=params.get("unit"))
+        dossiers = Dossier.objects.visible_to(request.user).filter(receiving_unit__in=units)
+        rows = sync_figures(params["start"], params["end"], dossiers)
+        return Response(
+            {
+                "from": params["start"],
+                "to": params["end"],
+                "results": SyncRowSerializer(rows, many=True).data,
+            }
+        )
+
+
+class OutboxView(APIView):
+    """The outbox's health: what waits, what failed and why, how far behind it is."""
+
+    permission_classes = [CanReadReports]
+
+    @extend_schema(
+        responses=inline_serializer(
+            "NationalOutbox",
+            {
+                "pending": serializers.IntegerField(),
+                "failed": serializers.IntegerField(),
+                "lag_seconds": serializers.IntegerField(allow_null=True),
+                "failures_by_reason": serializers.ListField(child=serializers.DictField()),
+            },
+        )
+    )
+    def get(self, request):
+        health = outbox_health()
+        return Response(
+            {
+                "pending": health.pending,
+                "failed": health.failed,
+                "lag_seconds": health.lag_seconds,
+                "failures_by_reason": [
+                    {"reason": reason, "count": count}
+                    for reason, count in health.failures_by_reason
+                ],
+            }
+        )
+
+
+class RetryView(APIView):
+    """Send a failed message again, once its cause is fixed (the dossier's scope only)."""
+
+    permission_classes = [CanReadReports]
+
+    @extend_schema(
+        request=None, responses=inline_serializer("Retried", {"state": serializers.CharField()})
+    )
+    def post(self, request, pk):
+        item = get_object_or_404(
+            SyncItem, pk=pk, dossier__in=Dossier.objects.visible_to(request.user)
+        )
+        retry(item)
+        item.refresh_from_db()
+        return Response({"state": item.state})
+
+
 api_urlpatterns = [
+    path("reports/national-sync/", SyncReportView.as_view(), name="api-report-national-sync"),
+    path("national/outbox/", OutboxView.as_view(), name="api-national-outbox"),
+    path("national/outbox/<int:pk>/retry/", RetryView.as_view(), name="api-national-retry"),
     path("national/dossiers/", NationalDossierView.as_view(), name="api-national-dossiers"),
 ]

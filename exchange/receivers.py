@@ -1,5 +1,6 @@
-"""Every dossier event queues its sync messages in the event's own transaction (the dossier
-app tells this app by ``event_logged``; it never imports it)."""
+"""Every dossier event queues its sync messages in the event's own transaction, and the
+desk's dossier page shows where its synchronisation stands (the dossier app tells this app
+by signals; it never imports it)."""
 
 import logging
 
@@ -7,9 +8,9 @@ from django.db import transaction
 from django.dispatch import receiver
 
 from dossiers.models import DossierEvent
-from dossiers.signals import event_logged
+from dossiers.signals import dossier_panels, event_logged
 
-from . import client
+from . import client, selectors
 from .services import queue_change
 
 logger = logging.getLogger(__name__)
@@ -30,3 +31,10 @@ def _send_soon():
         sync_with_national_portal.delay()
     except Exception:  # any broker failure: the beat schedule sends the outbox later
         logger.warning("Could not queue the national sync; the schedule will.", exc_info=True)
+
+
+@receiver(dossier_panels)
+def sync_panel(sender, dossier, user, page, **kwargs):
+    if page != "desk" or not client.enabled():
+        return None
+    return "exchange/_sync_panel.html", {"sync": selectors.dossier_sync(dossier)}

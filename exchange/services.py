@@ -15,6 +15,7 @@ from .payloads import dossier_payload, step_payload
 # Waits after the 1st, 2nd, … failed attempt; the last one repeats.
 BACKOFF_MINUTES = (1, 2, 5, 15, 30, 60)
 SENDERS = {SyncKind.UPSERT: client.upsert, SyncKind.STEP: client.step}
+RETRY = "retry"  # send_one's answer when the adapter could not be reached
 
 
 def queue_change(dossier, event):
@@ -53,23 +54,25 @@ def heads(now, limit):
 
 
 def send_due(now=None, limit=500):
-    """Send what is due, head after head, until nothing due is left (or ``limit``);
-    (sent, failed) counts."""
-    sent = failed = 0
-    while sent + failed < limit:
-        ids = list(heads(now or timezone.now(), limit - sent - failed).values_list("pk", flat=True))
+    """Send what is due, head after head, until nothing due is left (or ``limit``
+    attempts); (sent, not sent) counts. Stops at the first unreachable answer: the adapter
+    is down, and hammering it helps nobody. A refused message stops its own dossier only."""
+    sent = not_sent = 0
+    while sent + not_sent < limit:
+        ids = list(
+            heads(now or timezone.now(), limit - sent - not_sent).values_list("pk", flat=True)
+        )
         if not ids:
             break
         for pk in ids:
             outcome = send_one(pk, now)
-            sent += outcome == SyncState.SENT
-            failed += outcome != SyncState.SENT
-            if outcome != SyncState.SENT:
-                break  # the adapter is down or refusing: do not hammer it
-        else:
-            continue
-        break
-    return sent, failed
+            if outcome == SyncState.SENT:
+                sent += 1
+                continue
+            not_sent += 1
+            if outcome == RETRY:
+                return sent, not_sent
+    return sent, not_sent
 
 
 def send_one(pk, now=None):
@@ -96,7 +99,7 @@ def send_one(pk, now=None):
                 "",
             )
         item.save()
-        return item.state if item.state != SyncState.PENDING else "retry"
+        return item.state if item.state != SyncState.PENDING else RETRY
 
 
 def retry(item):

@@ -62,15 +62,22 @@ def file_online(citizen, intake, receiving_unit, now=None):
     now = now or timezone.now()
     check_reuses(citizen, intake.procedure, intake.reuses)
     with transaction.atomic():
-        dossier = _new_dossier(intake, receiving_unit, Channel.ONLINE, now)
-        dossier.applicant_user = citizen
-        dossier.submitted_at = now
-        enter_status(dossier, Action.FILE_ONLINE)
-        dossier.save()
-        attach_all(dossier, intake.uploads, citizen, AttachmentKind.APPLICATION)
-        record_components(dossier, citizen, online=True)
-        apply_reuses(dossier, intake.reuses, citizen, now)
-        log_event(dossier, Action.FILE_ONLINE, citizen, now, "", note=intake.summary)
+        return _submitted_online(intake, receiving_unit, citizen, now, applicant_user=citizen)
+
+
+def _submitted_online(intake, receiving_unit, filer, now, **fields):
+    """The dossier of an online filing, submitted and waiting for the desk's check;
+    ``filer`` is the citizen's account, None for a dossier of the national portal."""
+    dossier = _new_dossier(intake, receiving_unit, Channel.ONLINE, now)
+    for name, value in fields.items():
+        setattr(dossier, name, value)
+    dossier.submitted_at = now
+    enter_status(dossier, Action.FILE_ONLINE)
+    dossier.save()
+    attach_all(dossier, intake.uploads, filer, AttachmentKind.APPLICATION)
+    record_components(dossier, filer, online=True)
+    apply_reuses(dossier, intake.reuses, filer, now)
+    log_event(dossier, Action.FILE_ONLINE, filer, now, "", note=intake.summary)
     return dossier
 
 
@@ -163,14 +170,9 @@ def file_from_national_portal(intake, receiving_unit, national_code, now=None):
     now = now or timezone.now()
     try:
         with transaction.atomic():
-            dossier = _new_dossier(intake, receiving_unit, Channel.ONLINE, now)
-            dossier.external_code = national_code
-            dossier.submitted_at = now
-            enter_status(dossier, Action.FILE_ONLINE)
-            dossier.save()
-            attach_all(dossier, intake.uploads, None, AttachmentKind.APPLICATION)
-            record_components(dossier, None, online=True)
-            log_event(dossier, Action.FILE_ONLINE, None, now, "", note=intake.summary)
+            dossier = _submitted_online(
+                intake, receiving_unit, None, now, external_code=national_code
+            )
     except IntegrityError:
         # The same national dossier, created by a concurrent delivery.
         return Dossier.objects.get(external_code=national_code), False

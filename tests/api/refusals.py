@@ -150,6 +150,12 @@ REFUSALS = (
     ),
     Refusal("POST /api/v1/national/dossiers/", 401, "the partner credential is missing or unknown"),
     Refusal(
+        "* /api/v1/national/outbox/*",
+        403,
+        "the outbox is for leaders, unit leaders and reform index officers, as reports are",
+        not_a_superuser,
+    ),
+    Refusal(
         "* /api/v1/dossiers/{code}/fees/*",
         400,
         "only the handling unit's staff set fees, while handled, with a reason; cash is "
