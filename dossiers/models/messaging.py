@@ -17,6 +17,7 @@ class NotificationKind(models.TextChoices):
     APOLOGY = "apology", _("Apology and new appointment")
     RESOLVED = "resolved", _("Result ready")
     STOPPED = "stopped", _("Handling stopped")
+    PAID = "paid", _("Fees paid")
 
 
 class Notification(models.Model):

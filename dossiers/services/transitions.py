@@ -236,7 +236,15 @@ def request_payment(dossier, actor, note="", now=None):
 
 
 def confirm_payment(dossier, actor, note="", now=None):
-    return _transition(dossier, actor, Action.CONFIRM_PAYMENT, steps.resume, note=note, now=now)
+    return _transition(
+        dossier,
+        actor,
+        Action.CONFIRM_PAYMENT,
+        steps.resume,
+        note=note,
+        now=now,
+        notify=NotificationKind.PAID,
+    )
 
 
 def resolve(dossier, actor, note="", uploads=(), now=None):

@@ -123,6 +123,13 @@ class TestSettling:
         assert resumed.due_at > due_before  # the paused time is given back
         assert paid_online(asked)
 
+    def test_the_applicant_is_told_the_fees_were_received(self, asked):
+        from dossiers.models import Notification, NotificationKind
+
+        record_payment(asked.code, 8000, Method.GATEWAY, Reconciliation("g"), transaction_id="M1")
+        told = Notification.objects.filter(dossier=asked, kind=NotificationKind.PAID)
+        assert told.filter(channel="sms").exists()
+
     def test_a_wrong_amount_or_reference_changes_nothing(self, asked):
         actor = Reconciliation("gateway")
         for reference, amount in [(asked.code, 7000), ("KHONG-CO", 8000)]:
