@@ -242,6 +242,13 @@ class PaymentReportView(APIView):
                 "from": serializers.DateField(),
                 "to": serializers.DateField(),
                 "results": PaymentRowSerializer(many=True),
+                "procedures": inline_serializer(
+                    "PaymentProcedures",
+                    {
+                        "fee_bearing": serializers.IntegerField(),
+                        "paid_online": serializers.IntegerField(),
+                    },
+                ),
             },
         ),
     )
@@ -252,11 +259,16 @@ class PaymentReportView(APIView):
         units = report_units(request.user, within=params.get("unit"))
         dossiers = Dossier.objects.visible_to(request.user).filter(receiving_unit__in=units)
         rows = selectors.payment_figures(params["start"], params["end"], dossiers)
+        procedures = selectors.procedure_figures(params["start"], params["end"], dossiers)
         return Response(
             {
                 "from": params["start"],
                 "to": params["end"],
                 "results": PaymentRowSerializer(rows, many=True).data,
+                "procedures": {
+                    "fee_bearing": procedures.fee_bearing,
+                    "paid_online": procedures.paid_online,
+                },
             }
         )
 

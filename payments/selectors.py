@@ -5,10 +5,16 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db.models import Count, Q, Sum
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from core.qr import qr_svg
+from core.spreadsheets import xlsx_bytes
+from dossiers.models import Dossier
+from dossiers.reporting.access import report_units
 from dossiers.reporting.counting import day_bounds
+from dossiers.reporting.files import XLSX_MIME
+from procedures.models import Procedure
 
 from . import vietqr
 from .gateway import payment_link
@@ -101,3 +107,77 @@ def payment_figures(first, last, dossiers):
         row.paid_online, row.paid_at_counter = line["paid_online"], line["paid_at_counter"]
         row.collected = line["collected"] or 0
     return sorted(rows.values(), key=lambda row: row.code)
+
+
+@dataclass(frozen=True)
+class ProcedureFigures:
+    fee_bearing: int  # published procedures whose catalogue terms ask for a fee
+    paid_online: int  # of those, with a dossier paid online in the period (of ``dossiers``)
+
+
+def procedure_figures(first, last, dossiers):
+    """The procedure side of the index's online-payment indicator: the published
+    procedures that bear a fee, and those with an online payment in days first..last."""
+    fee_bearing = {
+        procedure.pk
+        for procedure in Procedure.objects.filter(published=True).only(
+            "fee_amount", "channel_terms"
+        )
+        if _bears_a_fee(procedure)
+    }
+    start, end = day_bounds(first, last)
+    paid = set(
+        Payment.objects.filter(
+            request__dossier__in=dossiers,
+            method__in=ONLINE_METHODS,
+            paid_at__gte=start,
+            paid_at__lt=end,
+        ).values_list("request__dossier__procedure", flat=True)
+    )
+    return ProcedureFigures(len(fee_bearing), len(paid & fee_bearing))
+
+
+def _bears_a_fee(procedure):
+    if procedure.fee_amount and procedure.fee_amount > 0:
+        return True
+    return any(
+        _positive(fee.get("amount"))
+        for terms in procedure.channel_terms or []
+        for fee in terms.get("fees") or []
+    )
+
+
+def _positive(value):
+    try:
+        return float(value or 0) > 0
+    except (TypeError, ValueError):
+        return False
+
+
+def payment_report_file(user, first, last):
+    """The payment figures of ``user``'s units for days first..last, as the XLSX attached
+    to their monthly report: (name, bytes, MIME type)."""
+    dossiers = Dossier.objects.visible_to(user).filter(receiving_unit__in=report_units(user))
+    rows = payment_figures(first, last, dossiers)
+    with translation.override("vi"):  # the report is in Vietnamese, as its e-mail is
+        header = [
+            _("Unit"),
+            _("Asked to pay"),
+            _("Paid online"),
+            _("Paid at the counter"),
+            _("Online share"),
+            _("Collected (VND)"),
+        ]
+    lines = [
+        [
+            row.name,
+            row.requested,
+            row.paid_online,
+            row.paid_at_counter,
+            row.online_share,
+            row.collected,
+        ]
+        for row in rows
+    ]
+    content = xlsx_bytes(f"{first:%Y-%m}", header, lines, widths=(40, 14, 14, 14, 12, 16))
+    return f"bao-cao-thu-phi-{first:%Y-%m}.xlsx", content, XLSX_MIME

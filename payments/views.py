@@ -1,12 +1,15 @@
 """The e-receipt as PDF and the payment notice to print, for whoever may see the dossier
-(404 for everyone else)."""
+(404 for everyone else), and the kiosk's screen for paying by VietQR."""
 
+from django.conf import settings
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.urls import path
 from django.utils.translation import gettext as _
 
 from core.qr import qr_svg
+from core.throttles import page_throttled
+from dossiers.forms.citizen import LookupForm
 from dossiers.models import Dossier
 from dossiers.printing.agency import agency_of, signing_agency
 from dossiers.printing.official_forms import lookup_url
@@ -70,7 +73,23 @@ def notice(request, code):
     return render(request, "payments/notice.html", context)
 
 
+def kiosk_pay(request):
+    """The kiosk's "pay the fees" screen: the dossier code and the phone, as the public
+    lookup takes them (and counted with it), then what is owed and its VietQR code."""
+    submitted = request.method == "POST"
+    form = LookupForm(request.POST if submitted else None)
+    context = {"form": form, "idle_seconds": settings.ONESTOP_KIOSK_IDLE_SECONDS}
+    if submitted and page_throttled(request, "lookup"):
+        return render(
+            request, "payments/kiosk_pay.html", {**context, "throttled": True}, status=429
+        )
+    if submitted and form.is_valid():
+        context.update(dossier=form.dossier, panel=selectors.payment_panel(form.dossier))
+    return render(request, "payments/kiosk_pay.html", context)
+
+
 urlpatterns = [
+    path("kiosk/pay/", kiosk_pay, name="kiosk-pay"),
     path("payments/receipts/<int:pk>.pdf", receipt_pdf, name="receipt"),
     path("payments/notice/<str:code>/", notice, name="notice"),
 ]

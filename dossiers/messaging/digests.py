@@ -9,6 +9,7 @@ from ..reporting import counting
 from ..reporting.access import report_units
 from ..reporting.files import XLSX_MIME, report_xlsx
 from ..reporting.on_time import on_time_report
+from ..signals import more_report_files
 
 
 def daily_digest_context(user, now=None):
@@ -25,9 +26,11 @@ def daily_digest_context(user, now=None):
     }
 
 
-def monthly_report_attachment(user, month_key):
+def monthly_report_attachments(user, month_key):
+    """The month's on-time report, and the files the apps above add (``signals``)."""
     first = date.fromisoformat(f"{month_key}-01")
     last = (first + timedelta(days=32)).replace(day=1) - timedelta(days=1)
     rows = on_time_report(first, last, group_by="unit", units=report_units(user))
     content = report_xlsx(rows, f"{month_key}")
-    return f"bao-cao-dung-han-{month_key}.xlsx", content, XLSX_MIME
+    on_time = (f"bao-cao-dung-han-{month_key}.xlsx", content, XLSX_MIME)
+    return [on_time, *more_report_files(user, first, last)]

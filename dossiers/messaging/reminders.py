@@ -20,7 +20,7 @@ from core.roles import Role
 from core.selectors import get_working_calendar
 
 from ..models import Dossier, Reminder, ReminderKind
-from .digests import daily_digest_context, monthly_report_attachment
+from .digests import daily_digest_context, monthly_report_attachments
 
 logger = logging.getLogger(__name__)
 CHUNK = 2000
@@ -217,16 +217,16 @@ def _compose(kind, recipient, group):
         "reminders": group,
         "dossiers": [r.dossier for r in group if r.dossier_id],
     }
-    attachment = None
+    attachments = []
     if kind == ReminderKind.DAILY_DIGEST:
         context.update(daily_digest_context(recipient))
     if kind == ReminderKind.MONTHLY_REPORT:
-        attachment = monthly_report_attachment(recipient, group[0].key)
+        attachments = monthly_report_attachments(recipient, group[0].key)
         context["month"] = group[0].key
     with translation.override("vi"):
         subject = render_to_string("dossiers/reminders/subject.txt", context).strip()
         body = render_to_string("dossiers/reminders/body.txt", context)
     message = EmailMessage(subject, body, to=[recipient.email] if recipient.email else [])
-    if attachment:
+    for attachment in attachments:
         message.attach(*attachment)
     return message

@@ -15,9 +15,10 @@ from dossiers.services import transitions
 from dossiers.services.errors import TransitionError
 from payments import gateway, vietqr
 from payments.models import FeeLine, Method, Payment, PaymentRequest, Receipt, RequestStatus
-from payments.selectors import paid_online, payment_figures
+from payments.selectors import paid_online, payment_figures, procedure_figures
 from payments.services.fees import set_fee_amount, totals
 from payments.services.settle import Reconciliation, record_payment
+from procedures.models import Procedure
 from tests.world import NOW
 
 SECRET = "bi-mat-chung-cua-cong-thanh-toan"
@@ -240,9 +241,62 @@ class TestFigures:
             16000,
         )
         assert row.online_share == 50.0
+        figures = procedure_figures(NOW.date(), NOW.date(), Dossier.objects.all())
+        fee_bearing = [p for p in Procedure.objects.filter(published=True) if p.fee_amount > 0]
+        assert (figures.fee_bearing, figures.paid_online) == (len(fee_bearing), 1)
+
+    def test_the_report_api_serves_them(self, api_client, fees, asked):
+        record_payment(asked.code, 8000, Method.GATEWAY, Reconciliation("g"), transaction_id="A1")
+        api_client.force_authenticate(fees.leader)
+        body = api_client.get(
+            "/api/v1/reports/payments/", {"from": "2026-11-23", "to": "2026-11-23"}
+        )
+        assert body.status_code == 200
+        assert body.json()["results"][0]["collected"] == 8000
+        assert body.json()["procedures"]["paid_online"] == 1
 
 
 def io_of(response):
     import io
 
     return io.BytesIO(response.content)
+
+
+class TestKiosk:
+    def test_the_kiosk_shows_the_qr_for_the_code_and_phone(self, client, fees, asked):
+        assert 'href="/kiosk/pay/"' in client.get("/kiosk/").content.decode()
+        page = client.post("/kiosk/pay/", {"code": asked.code, "phone": asked.applicant_phone})
+        text = page.content.decode()
+        assert page.status_code == 200 and 'class="qr-code"' in text and "8000" in text
+        wrong = client.post("/kiosk/pay/", {"code": asked.code, "phone": "0999999999"})
+        assert 'class="qr-code"' not in wrong.content.decode()
+
+
+class TestMonthlyReport:
+    def test_the_leaders_monthly_report_carries_the_payment_figures(self, fees, asked, clock):
+        from datetime import date, datetime
+
+        from django.core import mail
+        from openpyxl import load_workbook
+
+        from core.workdays import TZ
+        from dossiers.messaging import reminders
+
+        record_payment(asked.code, 8000, Method.GATEWAY, Reconciliation("g"), transaction_id="MR")
+        clock.move_to(datetime(2026, 12, 1, 7, 0, tzinfo=TZ))
+        assert reminders.owe_monthly_reports(date(2026, 12, 1)) >= 1
+        reminders.deliver_reminders()
+        leader_mail = next(m for m in mail.outbox if fees.leader.email in m.to)
+        names = [name for name, _content, _mime in leader_mail.attachments]
+        assert names == ["bao-cao-dung-han-2026-11.xlsx", "bao-cao-thu-phi-2026-11.xlsx"]
+        _name, content, _mime = leader_mail.attachments[1]
+        sheet = load_workbook(io_of_bytes(content)).active
+        rows = list(sheet.iter_rows(values_only=True))
+        assert rows[0][0] == "Đơn vị"
+        assert rows[1][1:4] == (1, 1, 0) and rows[1][5] == 8000
+
+
+def io_of_bytes(content):
+    import io
+
+    return io.BytesIO(content)
