@@ -21,9 +21,8 @@ from rest_framework.views import APIView
 
 from core.throttles import AddressRateThrottle
 from dossiers.models import Dossier
-from dossiers.reporting.access import report_units
-from dossiers.reporting.api import PERIOD_PARAMETERS, CanReadReports
-from dossiers.reporting.digitisation_api import DigitisationQuerySerializer
+from dossiers.reporting.api import CanReadReports
+from dossiers.reporting.digitisation_api import UnitPeriodReportView, report_schema
 from dossiers.services.errors import TransitionError
 from dossiers.services.intake import file_from_national_portal, receiving_units
 
@@ -122,36 +121,17 @@ class SyncRowSerializer(serializers.Serializer):
     sync_rate = serializers.FloatField(allow_null=True, help_text="per cent")
 
 
-class SyncReportView(APIView):
+class SyncReportView(UnitPeriodReportView):
     """Dossiers received per unit in a period and how many are synchronised (1.4)."""
 
-    permission_classes = [CanReadReports]
+    row_serializer = SyncRowSerializer
 
-    @extend_schema(
-        parameters=[*PERIOD_PARAMETERS],
-        responses=inline_serializer(
-            "NationalSyncReport",
-            {
-                "from": serializers.DateField(),
-                "to": serializers.DateField(),
-                "results": SyncRowSerializer(many=True),
-            },
-        ),
-    )
+    @report_schema("NationalSyncReport", SyncRowSerializer)
     def get(self, request):
-        query = DigitisationQuerySerializer(data=request.query_params, context={"request": request})
-        query.is_valid(raise_exception=True)
-        params = query.validated_data
-        units = report_units(request.user, within=params.get("unit"))
-        dossiers = Dossier.objects.visible_to(request.user).filter(receiving_unit__in=units)
-        rows = sync_figures(params["start"], params["end"], dossiers)
-        return Response(
-            {
-                "from": params["start"],
-                "to": params["end"],
-                "results": SyncRowSerializer(rows, many=True).data,
-            }
-        )
+        return super().get(request)
+
+    def figures(self, first, last, dossiers):
+        return sync_figures(first, last, dossiers)
 
 
 class OutboxView(APIView):

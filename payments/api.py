@@ -19,9 +19,7 @@ from core.serializers import Serializer
 from core.throttles import AddressRateThrottle
 from dossiers.api import as_api_error
 from dossiers.models import Dossier
-from dossiers.reporting.access import report_units
-from dossiers.reporting.api import PERIOD_PARAMETERS, CanReadReports
-from dossiers.reporting.digitisation_api import DigitisationQuerySerializer
+from dossiers.reporting.digitisation_api import UnitPeriodReportView, report_schema
 from dossiers.services.errors import TransitionError
 
 from . import gateway, selectors
@@ -229,48 +227,34 @@ class PaymentRowSerializer(Serializer):
     online_share = serializers.FloatField(allow_null=True)
 
 
-class PaymentReportView(APIView):
-    """Fees requested and paid per receiving unit for a period."""
+class PaymentReportView(UnitPeriodReportView):
+    """Fees requested and paid per receiving unit for a period, and the fee-bearing
+    procedures paid online."""
 
-    permission_classes = [CanReadReports]
+    row_serializer = PaymentRowSerializer
 
-    @extend_schema(
-        parameters=[*PERIOD_PARAMETERS],
-        responses=inline_serializer(
-            "PaymentReport",
-            {
-                "from": serializers.DateField(),
-                "to": serializers.DateField(),
-                "results": PaymentRowSerializer(many=True),
-                "procedures": inline_serializer(
-                    "PaymentProcedures",
-                    {
-                        "fee_bearing": serializers.IntegerField(),
-                        "paid_online": serializers.IntegerField(),
-                    },
-                ),
-            },
+    @report_schema(
+        "PaymentReport",
+        PaymentRowSerializer,
+        procedures=inline_serializer(
+            "PaymentProcedures",
+            {"fee_bearing": serializers.IntegerField(), "paid_online": serializers.IntegerField()},
         ),
     )
     def get(self, request):
-        query = DigitisationQuerySerializer(data=request.query_params, context={"request": request})
-        query.is_valid(raise_exception=True)
-        params = query.validated_data
-        units = report_units(request.user, within=params.get("unit"))
-        dossiers = Dossier.objects.visible_to(request.user).filter(receiving_unit__in=units)
-        rows = selectors.payment_figures(params["start"], params["end"], dossiers)
-        procedures = selectors.procedure_figures(params["start"], params["end"], dossiers)
-        return Response(
-            {
-                "from": params["start"],
-                "to": params["end"],
-                "results": PaymentRowSerializer(rows, many=True).data,
-                "procedures": {
-                    "fee_bearing": procedures.fee_bearing,
-                    "paid_online": procedures.paid_online,
-                },
+        return super().get(request)
+
+    def figures(self, first, last, dossiers):
+        return selectors.payment_figures(first, last, dossiers)
+
+    def more(self, first, last, dossiers):
+        procedures = selectors.procedure_figures(first, last, dossiers)
+        return {
+            "procedures": {
+                "fee_bearing": procedures.fee_bearing,
+                "paid_online": procedures.paid_online,
             }
-        )
+        }
 
 
 api_urlpatterns = [
