@@ -100,6 +100,13 @@ class VerifyThrottle(AddressRateThrottle):
     scope = "verify"
 
 
+class PartnerThrottle(AddressRateThrottle):
+    """``gateway``: the doors partner systems call (the payment gateway's callback, the
+    national portal's dossiers), per address."""
+
+    scope = "gateway"
+
+
 class AuthThrottle(AddressRateThrottle):
     """``auth``: the token endpoint and the password-reset page."""
 

@@ -61,12 +61,13 @@ class TransitionRefused(APIException):
     default_code = "transition_refused"
 
 
-def as_api_error(error):
-    """A service's refusal as the API answers it: ``{"detail": msg}`` or ``{field: [msg]}``."""
+def as_api_error(error, upload_field="files"):
+    """A service's refusal as the API answers it: ``{"detail": msg}`` or ``{field: [msg]}``.
+    The services name a single upload "file"; ``upload_field`` is what the endpoint's body
+    calls it (the filing's list of ``files``, or one ``file``)."""
     if error.field is None:
         return TransitionRefused(error.message)
-    # The services name a single upload "file"; the API takes a list called "files".
-    field = "files" if error.field == "file" else error.field
+    field = upload_field if error.field == "file" else error.field
     return ValidationError({field: [error.message]})
 
 

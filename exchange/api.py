@@ -19,7 +19,7 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from core.throttles import AddressRateThrottle
+from core.throttles import PartnerThrottle
 from dossiers.models import Dossier
 from dossiers.reporting.api import CanReadReports
 from dossiers.reporting.digitisation_api import UnitPeriodReportView, report_schema
@@ -30,10 +30,6 @@ from .inbound import NationalDossierSerializer, partner_of
 from .models import SyncItem
 from .selectors import outbox_health, sync_figures
 from .services import retry
-
-
-class NationalThrottle(AddressRateThrottle):
-    scope = "gateway"
 
 
 @dataclass(frozen=True)
@@ -72,7 +68,7 @@ class PartnerKeyScheme(OpenApiAuthenticationExtension):
 class NationalDossierView(APIView):
     authentication_classes = [PartnerKey]
     permission_classes = [IsAuthenticated]
-    throttle_classes = [NationalThrottle]
+    throttle_classes = [PartnerThrottle]
 
     @extend_schema(
         request=NationalDossierSerializer,

@@ -16,7 +16,7 @@ from rest_framework.views import APIView
 
 from core.roles import Role
 from core.serializers import Serializer
-from core.throttles import AddressRateThrottle
+from core.throttles import PartnerThrottle
 from dossiers.api import as_api_error
 from dossiers.models import Dossier
 from dossiers.reporting.digitisation_api import UnitPeriodReportView, report_schema
@@ -27,12 +27,6 @@ from .models import FeeLine, Method
 from .services.fees import set_fee_amount
 from .services.settle import Reconciliation, pay_at_counter, record_payment
 from .services.statements import read_statement, reconcile, requests_of
-
-
-def _refused(error):
-    if error.field:
-        return ValidationError({error.field: [error.message]})
-    return as_api_error(error)
 
 
 class FeeLineSerializer(serializers.ModelSerializer):
@@ -102,7 +96,7 @@ class FeeLineView(APIView):
                 line, body.validated_data["amount"], body.validated_data["reason"], request.user
             )
         except TransitionError as error:
-            raise _refused(error) from None
+            raise as_api_error(error, upload_field="file") from None
         return Response(FeesSerializer.of(dossier))
 
 
@@ -118,12 +112,8 @@ class CashView(APIView):
         try:
             pay_at_counter(pending["pending"].reference, request.user)
         except TransitionError as error:
-            raise _refused(error) from None
+            raise as_api_error(error, upload_field="file") from None
         return Response(FeesSerializer.of(dossier))
-
-
-class GatewayThrottle(AddressRateThrottle):
-    scope = "gateway"
 
 
 class CallbackSerializer(Serializer):
@@ -140,7 +130,7 @@ class GatewayCallbackView(APIView):
 
     authentication_classes = []
     permission_classes = [AllowAny]
-    throttle_classes = [GatewayThrottle]
+    throttle_classes = [PartnerThrottle]
     parser_classes = [JSONParser, FormParser]
 
     @extend_schema(
@@ -165,7 +155,7 @@ class GatewayCallbackView(APIView):
                 transaction_id=data["transaction_id"],
             )
         except TransitionError as error:
-            raise _refused(error) from None
+            raise as_api_error(error, upload_field="file") from None
         return Response({"reference": data["reference"], "recorded": settled.created})
 
 
@@ -201,7 +191,7 @@ class StatementView(APIView):
         try:
             lines = read_statement(body.validated_data["file"])
         except TransitionError as error:
-            raise _refused(error) from None
+            raise as_api_error(error, upload_field="file") from None
         outcome = reconcile(
             lines, request.user, requests_of(Dossier.objects.visible_to(request.user))
         )

@@ -10,7 +10,6 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
-from rest_framework.exceptions import ValidationError
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -99,9 +98,7 @@ class ComponentActionView(APIView):
         try:
             component = self.act(component, body.validated_data, request.user)
         except TransitionError as error:
-            if error.field == "file":  # the body's field, not the intake's "files"
-                raise ValidationError({"file": [error.message]}) from None
-            raise as_api_error(error) from None
+            raise as_api_error(error, upload_field="file") from None
         return Response(DossierComponentSerializer(component).data)
 
 

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
-from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.exceptions import NotFound
 from rest_framework.generics import get_object_or_404
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import AllowAny
@@ -165,9 +165,7 @@ class DossierResultsView(APIView):
                 dossier, body.validated_data["file"], request.user, verify_url_builder(request)
             )
         except TransitionError as error:
-            if error.field == "file":
-                raise ValidationError({"file": [error.message]}) from None
-            raise as_api_error(error) from None
+            raise as_api_error(error, upload_field="file") from None
         return Response(ElectronicResultSerializer(result).data, status=201)
 
 
@@ -193,7 +191,7 @@ class VerifyUploadView(PublicVerification):
         try:
             verification = verify_upload(body.validated_data["file"])
         except TransitionError as error:
-            raise ValidationError({"file": [error.message]}) from None
+            raise as_api_error(error, upload_field="file") from None
         return Response(VerificationSerializer.of(verification))
 
 

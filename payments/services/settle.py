@@ -11,10 +11,12 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.roles import Role
 from dossiers.models import Status
 from dossiers.printing.agency import signing_agency
 from dossiers.services import transitions
 from dossiers.services.errors import TransitionError
+from procedures.words import format_number
 
 from ..models import Method, Payment, PaymentRequest, Receipt, RequestStatus
 
@@ -58,7 +60,7 @@ def record_payment(
             if amount != request.amount:
                 raise TransitionError(
                     _("The amount paid (%(paid)s đồng) is not the amount owed (%(owed)s đồng).")
-                    % {"paid": _dots(amount), "owed": _dots(request.amount)},
+                    % {"paid": format_number(amount), "owed": format_number(request.amount)},
                     field="amount",
                 )
             payment = _settle(request, method, actor, transaction_id, payer, paid_at or now)
@@ -103,7 +105,7 @@ def _settle(request, method, actor, transaction_id, payer, now):
 
 def pay_at_counter(reference, actor, now=None):
     """Cash handed over at the desk: the whole amount of the waiting request."""
-    if not (actor.is_superuser or actor.has_role("desk_officer")):
+    if not (actor.is_superuser or actor.has_role(Role.DESK_OFFICER)):
         raise TransitionError(_("Only a desk officer records a payment in cash."))
     request = PaymentRequest.objects.filter(reference=reference).first()
     amount = request.amount if request else 0
@@ -143,12 +145,8 @@ def _number_receipt(payment, now):
     )
 
 
-def _dots(amount):
-    return f"{amount:,}".replace(",", ".")
-
-
 def _note(payment):
     return _("%(amount)s đồng paid: %(method)s") % {
-        "amount": _dots(payment.amount),
+        "amount": format_number(payment.amount),
         "method": payment.get_method_display(),
     }

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from dossiers.services.errors import TransitionError
+from procedures.words import format_number
 
 from ..models import Method, Payment, PaymentRequest, RequestStatus, StatementLine
 from .settle import Reconciliation, record_payment
@@ -162,7 +163,7 @@ def _settle_line(line, waiting, outcome):
     request = waiting[found[0]]
     if line.amount != request.amount:
         return _("The amount differs from the %(owed)s đồng owed for %(reference)s.") % {
-            "owed": f"{request.amount:,}".replace(",", "."),
+            "owed": format_number(request.amount),
             "reference": request.reference,
         }
     record_payment(
